@@ -1,0 +1,13 @@
+# Every dependency comes from a Debian package (scripts/setup-deps installs them).
+find_package(PkgConfig REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+if(TINCAY_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(TINCAY_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

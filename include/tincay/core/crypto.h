@@ -1,0 +1,20 @@
+// tincay/core/crypto.h — the hashes tincay relies on (libsodium underneath).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "tincay/core/result.h"
+
+namespace tincay {
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+// Lower-case hex HMAC-SHA256 of `message` under `key`.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
+// `n` cryptographically random bytes as lower-case hex (2n characters).
+Result<std::string> random_hex(std::size_t n);
+
+}  // namespace tincay

@@ -1,0 +1,51 @@
+// tincay/pipeline.h — composes normalize → detect → decide for one post or a batch.
+//
+// The CLI, the server and the worker all go through a Pipeline, so a post gets exactly the same
+// decision whichever way it arrives.
+//
+// Thread safety: immutable after create(); process() may run on many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tincay/core/decision.h"
+#include "tincay/core/post.h"
+#include "tincay/core/result.h"
+#include "tincay/core/thread_pool.h"
+#include "tincay/decide.h"
+#include "tincay/detect.h"
+#include "tincay/normalize.h"
+
+namespace tincay {
+
+struct PipelineOptions {
+  // Directory with rules/ and other data files (see docs/decision-format.md). Required.
+  std::string data_dir;
+  NormalizeOptions normalize;
+};
+
+class Pipeline {
+ public:
+  // Loads the normalizer, the detectors and the policy. Errors name the data file at fault.
+  static Result<std::unique_ptr<Pipeline>> create(const PipelineOptions& options);
+
+  Decision process(const Post& post) const;
+
+  // Processes `posts` on `pool`; decisions[i] belongs to posts[i].
+  std::vector<Decision> process_batch(const std::vector<Post>& posts, ThreadPool& pool) const;
+
+  const Policy& policy() const { return policy_; }
+
+ private:
+  Pipeline(Normalizer normalizer, Policy policy)
+      : normalizer_(std::move(normalizer)), policy_(std::move(policy)) {}
+
+  Normalizer normalizer_;
+  std::vector<std::unique_ptr<Detector>> detectors_;
+  Policy policy_;
+  std::map<std::string, std::string> model_versions_;
+};
+
+}  // namespace tincay

@@ -1,0 +1,238 @@
+// The embedded store: one SQLite file in WAL mode, schema versioned by numbered migrations.
+#include <sqlite3.h>
+
+#include <string>
+
+#include "tincay/core/json_writer.h"
+#include "tincay/store.h"
+
+namespace tincay {
+namespace {
+
+// Migration N brings the schema from version N to N + 1. Append; never edit a released one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE posts (
+  id            TEXT PRIMARY KEY,
+  platform      TEXT NOT NULL DEFAULT '',
+  author_key    TEXT NOT NULL DEFAULT '',   -- HMAC of the author; the raw author is never stored
+  created_at    TEXT NOT NULL DEFAULT '',
+  created_unix  INTEGER,
+  parent_id     TEXT NOT NULL DEFAULT '',
+  url           TEXT NOT NULL DEFAULT '',
+  lang          TEXT NOT NULL DEFAULT '',
+  text          TEXT NOT NULL,
+  metadata      TEXT NOT NULL DEFAULT '{}',
+  id_derived    INTEGER NOT NULL DEFAULT 0,
+  ingested_unix INTEGER NOT NULL
+);
+CREATE INDEX posts_created ON posts(created_unix);
+CREATE TABLE decisions (
+  post_id        TEXT PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+  action         TEXT NOT NULL,
+  policy_version TEXT NOT NULL,
+  record         TEXT NOT NULL,               -- the decision JSON as written to the output
+  decided_unix   INTEGER NOT NULL
+);
+CREATE INDEX decisions_action ON decisions(action);
+CREATE TABLE decision_categories (
+  post_id  TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+  category TEXT NOT NULL,
+  score    REAL NOT NULL,
+  flagged  INTEGER NOT NULL,
+  PRIMARY KEY (post_id, category)
+);
+CREATE INDEX decision_categories_flagged ON decision_categories(category, flagged);
+)sql",
+};
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+  sqlite3_stmt*& handle() { return stmt_; }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // sqlite3_close_v2 defers the close until the member statements are finalized after this body.
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  Status init() {
+    TINCAY_TRY(exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+    TINCAY_TRY(exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+    auto version = query_int("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    if (!version) return version.error();
+    constexpr auto kLatest = static_cast<std::int64_t>(std::size(kMigrations));
+    if (*version > kLatest) {
+      return make_error(ErrorCode::kDatabase,
+                        "database schema version " + std::to_string(*version) +
+                            " is newer than this tincay supports (" + std::to_string(kLatest) +
+                            "); upgrade tincay",
+                        path_);
+    }
+    for (std::int64_t v = *version; v < kLatest; ++v) {
+      TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+      Status s = exec(kMigrations[v]);
+      if (s) s = exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(v + 1) + ")");
+      if (!s) {
+        (void)exec("ROLLBACK");
+        return s;
+      }
+      TINCAY_TRY(exec("COMMIT"));
+    }
+    TINCAY_TRY(prepare(upsert_post_, R"sql(
+INSERT INTO posts(id, platform, author_key, created_at, created_unix, parent_id, url, lang, text,
+                  metadata, id_derived, ingested_unix)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, strftime('%s','now'))
+ON CONFLICT(id) DO UPDATE SET platform=excluded.platform, author_key=excluded.author_key,
+  created_at=excluded.created_at, created_unix=excluded.created_unix,
+  parent_id=excluded.parent_id, url=excluded.url, lang=excluded.lang, text=excluded.text,
+  metadata=excluded.metadata, id_derived=excluded.id_derived)sql"));
+    TINCAY_TRY(prepare(upsert_decision_, R"sql(
+INSERT INTO decisions(post_id, action, policy_version, record, decided_unix)
+VALUES (?1, ?2, ?3, ?4, strftime('%s','now'))
+ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
+  policy_version=excluded.policy_version, record=excluded.record,
+  decided_unix=excluded.decided_unix)sql"));
+    TINCAY_TRY(prepare(delete_categories_, "DELETE FROM decision_categories WHERE post_id = ?1"));
+    TINCAY_TRY(prepare(insert_category_,
+                       "INSERT INTO decision_categories(post_id, category, score, flagged) "
+                       "VALUES (?1, ?2, ?3, ?4)"));
+    return ok_status();
+  }
+
+  Status put_scans(const std::vector<StoredScan>& batch) override {
+    TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+    for (const StoredScan& scan : batch) {
+      Status s = put_one(*scan.post, *scan.decision, scan.decision_json);
+      if (!s) {
+        (void)exec("ROLLBACK");
+        return s;
+      }
+    }
+    return exec("COMMIT");
+  }
+
+  Result<std::int64_t> count_posts() override { return query_int("SELECT COUNT(*) FROM posts"); }
+  Result<std::int64_t> count_decisions() override {
+    return query_int("SELECT COUNT(*) FROM decisions");
+  }
+
+ private:
+  Status put_one(const Post& p, const Decision& d, std::string_view json) {
+    sqlite3_stmt* s = upsert_post_.get();
+    bind_text(s, 1, p.id);
+    bind_text(s, 2, p.platform);
+    bind_text(s, 3, p.author_key);
+    bind_text(s, 4, p.created_at);
+    if (p.created_unix) {
+      sqlite3_bind_int64(s, 5, *p.created_unix);
+    } else {
+      sqlite3_bind_null(s, 5);
+    }
+    bind_text(s, 6, p.parent_id);
+    bind_text(s, 7, p.url);
+    bind_text(s, 8, p.lang);
+    bind_text(s, 9, p.text);
+    bind_text(s, 10, p.metadata_json);
+    sqlite3_bind_int(s, 11, p.id_derived ? 1 : 0);
+    TINCAY_TRY(step(s, "store post " + p.id));
+
+    s = upsert_decision_.get();
+    bind_text(s, 1, d.post_id);
+    bind_text(s, 2, action_name(d.action));
+    bind_text(s, 3, d.policy_version);
+    bind_text(s, 4, json);
+    TINCAY_TRY(step(s, "store decision " + d.post_id));
+
+    s = delete_categories_.get();
+    bind_text(s, 1, d.post_id);
+    TINCAY_TRY(step(s, "store decision " + d.post_id));
+    for (const Category c : kAllCategories) {
+      if (d.score(c) <= 0.0) continue;
+      s = insert_category_.get();
+      bind_text(s, 1, d.post_id);
+      bind_text(s, 2, category_name(c));
+      sqlite3_bind_double(s, 3, d.score(c));
+      sqlite3_bind_int(s, 4, d.score(c) >= 0.5 ? 1 : 0);
+      TINCAY_TRY(step(s, "store decision " + d.post_id));
+    }
+    return ok_status();
+  }
+
+  static void bind_text(sqlite3_stmt* s, int index, std::string_view v) {
+    // Explicit length: texts may contain NUL, which SQLite keeps when told the length.
+    sqlite3_bind_text(s, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+
+  Status step(sqlite3_stmt* s, const std::string& what) {
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_error(what);
+    return ok_status();
+  }
+
+  Status prepare(Statement& stmt, const char* sql) {
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt.handle(), nullptr) != SQLITE_OK) {
+      return db_error("prepare statement");
+    }
+    return ok_status();
+  }
+
+  Status exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
+      sqlite3_free(message);
+      return make_error(ErrorCode::kDatabase, text, path_);
+    }
+    return ok_status();
+  }
+
+  Result<std::int64_t> query_int(const char* sql) {
+    Statement stmt;
+    TINCAY_TRY(prepare(stmt, sql));
+    if (sqlite3_step(stmt.get()) != SQLITE_ROW) return db_error(sql);
+    return static_cast<std::int64_t>(sqlite3_column_int64(stmt.get(), 0));
+  }
+
+  Error db_error(const std::string& what) const {
+    return make_error(ErrorCode::kDatabase, what + ": " + sqlite3_errmsg(db_), path_);
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  Statement upsert_post_;
+  Statement upsert_decision_;
+  Statement delete_categories_;
+  Statement insert_category_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return make_error(ErrorCode::kDatabase, "cannot open database: " + message, path);
+  }
+  auto store = std::make_unique<SqliteStore>(db, path);
+  TINCAY_TRY(store->init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace tincay

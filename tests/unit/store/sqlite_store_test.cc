@@ -1,0 +1,80 @@
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tincay/store.h"
+
+namespace tincay {
+namespace {
+
+std::string temp_db(const char* name) {
+  const auto p = std::filesystem::temp_directory_path() /
+                 (std::string("tincay-store-") + name + "-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(p);
+  return p.string();
+}
+
+Post make_post(const std::string& id, const std::string& text) {
+  Post p;
+  p.id = id;
+  p.text = text;
+  p.author_key = "k";
+  p.metadata_json = "{}";
+  return p;
+}
+
+Status put(Store& store, const Post& p, const Decision& d) {
+  return store.put_scans({StoredScan{&p, &d, "{}"}});
+}
+
+TEST(SqliteStore, UpsertByIdNeverDuplicates) {
+  const std::string path = temp_db("upsert");
+  auto store = open_sqlite_store(path);
+  ASSERT_TRUE(store) << store.error().to_string();
+  Decision d;
+  d.post_id = "a";
+  d.scores[category_index(Category::kScam)] = 0.7;
+  const Post p = make_post("a", "one");
+  ASSERT_TRUE(put(**store, p, d));
+  ASSERT_TRUE(put(**store, p, d));
+  EXPECT_EQ((*store)->count_posts().value(), 1);
+  EXPECT_EQ((*store)->count_decisions().value(), 1);
+  std::filesystem::remove(path);
+}
+
+TEST(SqliteStore, ReopeningKeepsDataAndSchema) {
+  const std::string path = temp_db("reopen");
+  {
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store);
+    Decision d;
+    d.post_id = "a";
+    ASSERT_TRUE(put(**store, make_post("a", std::string("nul\0inside", 10)), d));
+  }
+  auto store = open_sqlite_store(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ((*store)->count_posts().value(), 1);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT length(CAST(text AS BLOB)) FROM posts", -1, &s, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 10);  // the NUL and what follows it survived
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  std::filesystem::remove(path);
+}
+
+TEST(SqliteStore, UnopenablePathIsAClearError) {
+  auto store = open_sqlite_store("/nonexistent-dir/x/tincay.db");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kDatabase);
+  EXPECT_NE(store.error().to_string().find("/nonexistent-dir/x/tincay.db"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tincay
