@@ -249,3 +249,32 @@ TEST(Scan, NoDbCreatesNoDatabase) {
 
 }  // namespace
 }  // namespace tincay
+
+namespace tincay {
+namespace {
+
+// examples/malformed.README.md lists each line's expected outcome; this keeps the two in step.
+TEST(ScanExamples, MalformedSampleMatchesItsReadme) {
+  const std::string input = std::string(TINCAY_SOURCE_DIR) + "/examples/malformed.jsonl";
+  const CommandResult r = scan({input, "--no-db"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(lines(r.out).size(), 7u);
+  std::vector<int> rejected;
+  for (const std::string& line : lines(r.err)) {
+    if (line.rfind(input + ":", 0) == 0) rejected.push_back(std::stoi(line.substr(input.size() + 1)));
+  }
+  EXPECT_EQ(rejected, (std::vector<int>{2, 3, 4, 5, 6, 8, 12, 14, 15, 16, 19}));
+  EXPECT_NE(r.err.find("7 accepted, 11 rejected"), std::string::npos) << r.err;
+}
+
+TEST(ScanExamples, BundledSampleIsAcceptedWhole) {
+  const CommandResult r = scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.jsonl", "--no-db"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(lines(r.out).size(), 300u);
+  const CommandResult csv = scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.csv", "--no-db", "--quiet"});
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(lines(csv.out).size(), 20u);
+}
+
+}  // namespace
+}  // namespace tincay
