@@ -50,7 +50,7 @@ struct Rejection {
   std::string source;  // file name, or "<stdin>"
   std::size_t line = 0;
   std::string reason;
-  std::string raw;     // the record as read (for --rejects), possibly cut at max_record_bytes
+  std::string raw;  // the record as read (for --rejects), possibly cut at max_record_bytes
 };
 
 using IngestItem = std::variant<Post, Rejection>;

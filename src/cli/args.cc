@@ -49,7 +49,8 @@ Result<Args> parse_args(const std::vector<std::string>& argv, const ArgSpec& spe
 }
 
 Result<std::size_t> parse_count(const std::string& flag, const std::string& value) {
-  if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
+  if (value.empty() || value.size() > 9 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
     return make_error(ErrorCode::kInvalidArgument,
                       flag + " needs a whole number, got \"" + value + "\"");
   }

@@ -13,8 +13,8 @@
 namespace tincay::cli {
 
 struct ArgSpec {
-  std::set<std::string> flags;        // take no value: "--quiet"
-  std::set<std::string> with_value;   // take one value: "--db"
+  std::set<std::string> flags;       // take no value: "--quiet"
+  std::set<std::string> with_value;  // take one value: "--db"
 };
 
 struct Args {

@@ -1,7 +1,7 @@
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
+
+#include <unistd.h>
 
 #include "src/cli/commands.h"
 

@@ -1,25 +1,27 @@
 // tincay scan: files of posts in, one decision per post out, posts and decisions stored.
-#include <unistd.h>
-
 #include <array>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "src/cli/args.h"
-#include "src/cli/commands.h"
-#include "src/cli/progress.h"
+#include <unistd.h>
+
 #include "tincay/core/crypto.h"
 #include "tincay/core/decision.h"
 #include "tincay/core/json_writer.h"
-#include "tincay/core/utf8.h"
 #include "tincay/core/time.h"
+#include "tincay/core/utf8.h"
 #include "tincay/ingest.h"
 #include "tincay/pipeline.h"
 #include "tincay/store.h"
+
+#include "src/cli/args.h"
+#include "src/cli/batch_writer.h"
+#include "src/cli/commands.h"
+#include "src/cli/progress.h"
 
 namespace tincay::cli {
 namespace {
@@ -57,35 +59,41 @@ class ScanRun {
   ScanRun(const Pipeline& pipeline, Store* store, std::FILE* out, std::FILE* rejects,
           std::size_t threads, bool quiet)
       : pipeline_(pipeline),
-        store_(store),
-        out_(out),
         rejects_(rejects),
         pool_(threads),
-        progress_(quiet ? nullptr : stderr, clock_) {}
+        progress_(quiet ? nullptr : stderr, clock_),
+        writer_(out, store) {}
 
   // Scans one reader to the end. Returns a database error, which is fatal.
   Status scan(RecordReader& reader) {
     for (;;) {
-      batch_.clear();
-      while (batch_.size() < kBatchSize) {
+      auto batch = std::make_unique<ScannedBatch>();
+      batch->posts.reserve(kBatchSize);
+      while (batch->posts.size() < kBatchSize) {
         auto item = reader.next();
         if (!item) break;
         ++counters_.read;
         if (auto* rejection = std::get_if<Rejection>(&*item)) {
           report(*rejection);
         } else {
-          batch_.push_back(std::get<Post>(std::move(*item)));
+          batch->posts.push_back(std::get<Post>(std::move(*item)));
         }
       }
-      if (batch_.empty()) return ok_status();
-      TINCAY_TRY(flush());
+      if (batch->posts.empty()) return ok_status();
+      process(*batch);
+      TINCAY_TRY(writer_.submit(std::move(batch)));
       progress_.update(counters_.read, counters_.rejected, reader.bytes_read());
     }
   }
 
+  // Waits for the writer; returns the first storage error.
+  Status finish() {
+    progress_.finish();
+    return writer_.finish();
+  }
+
   const Counters& counters() const { return counters_; }
   double elapsed() const { return clock_.monotonic_seconds() - start_; }
-  void finish_progress() { progress_.finish(); }
 
  private:
   void report(const Rejection& r) {
@@ -116,40 +124,27 @@ class ScanRun {
     return out;
   }
 
-  Status flush() {
-    std::vector<Decision> decisions = pipeline_.process_batch(batch_, pool_);
-    jsons_.resize(decisions.size());
-    pool_.parallel_for(decisions.size(), [&](std::size_t, std::size_t i) {
-      jsons_[i] = decision_to_json(decisions[i], batch_[i].text);
+  void process(ScannedBatch& batch) {
+    batch.decisions = pipeline_.process_batch(batch.posts, pool_);
+    batch.lines.resize(batch.decisions.size());
+    pool_.parallel_for(batch.decisions.size(), [&](std::size_t, std::size_t i) {
+      batch.lines[i] = decision_to_json(batch.decisions[i], batch.posts[i].text);
     });
-    std::vector<StoredScan> stored;
-    stored.reserve(decisions.size());
-    for (std::size_t i = 0; i < decisions.size(); ++i) {
-      const Decision& d = decisions[i];
+    for (const Decision& d : batch.decisions) {
       ++counters_.accepted;
       ++counters_.actions[static_cast<std::size_t>(d.action)];
       for (const Category c : d.statement.categories) ++counters_.flagged[category_index(c)];
-      std::string& line = jsons_[i];
-      line.push_back('\n');
-      std::fwrite(line.data(), 1, line.size(), out_);
-      line.pop_back();
-      stored.push_back(StoredScan{&batch_[i], &d, line});
     }
-    if (store_ != nullptr) return store_->put_scans(stored);
-    return ok_status();
   }
 
   const Pipeline& pipeline_;
-  Store* store_;
-  std::FILE* out_;
   std::FILE* rejects_;
   ThreadPool pool_;
   SystemClock clock_;
   double start_ = clock_.monotonic_seconds();
   Progress progress_;
   Counters counters_;
-  std::vector<Post> batch_;
-  std::vector<std::string> jsons_;
+  BatchWriter writer_;  // last: its thread stops before the members it uses are destroyed
 };
 
 void print_summary(const ScanRun& run, std::size_t files, const std::string& db_path) {
@@ -170,7 +165,8 @@ void print_summary(const ScanRun& run, std::size_t files, const std::string& db_
   for (std::size_t a = 0; a < c.actions.size(); ++a) {
     if (c.actions[a] == 0) continue;
     if (!actions.empty()) actions += ", ";
-    actions += std::string(action_name(static_cast<Action>(a))) + " " + std::to_string(c.actions[a]);
+    actions +=
+        std::string(action_name(static_cast<Action>(a))) + " " + std::to_string(c.actions[a]);
   }
   std::fprintf(stderr, "actions: %s\n", actions.empty() ? "none" : actions.c_str());
   std::fprintf(stderr, "throughput: %.0f posts/s (%.2f s)\n",
@@ -187,8 +183,8 @@ int fail(const Error& e) {
 // place is used so author keys stay comparable; otherwise a one-off secret is made for this run.
 Result<std::string> secret_for(const std::string& db_path, bool no_db, bool quiet) {
   const std::filesystem::path db(db_path.empty() ? "tincay.db" : db_path);
-  const std::string path = (db.parent_path().empty() ? std::filesystem::path(".") : db.parent_path()) /
-                           "tincay.secret";
+  const std::string path =
+      (db.parent_path().empty() ? std::filesystem::path(".") : db.parent_path()) / "tincay.secret";
   std::error_code ec;
   if (no_db && std::getenv("TINCAY_SECRET") == nullptr && !std::filesystem::exists(path, ec)) {
     if (!quiet) {
@@ -218,7 +214,8 @@ int run_scan(const std::vector<std::string>& argv) {
   }
   const bool quiet = args.has("--quiet");
   const bool no_db = args.has("--no-db");
-  if (no_db && args.get("--db")) return fail(make_error(ErrorCode::kInvalidArgument, "--db and --no-db contradict each other"));
+  if (no_db && args.get("--db"))
+    return fail(make_error(ErrorCode::kInvalidArgument, "--db and --no-db contradict each other"));
   const std::string db_path = no_db ? "" : args.get("--db").value_or("tincay.db");
 
   std::optional<InputFormat> format;
@@ -273,8 +270,7 @@ int run_scan(const std::vector<std::string>& argv) {
   IngestOptions ingest;
   int status = kExitOk;
   for (const std::string& input : inputs) {
-    auto reader =
-        open_reader(input, format.value_or(guess_format(input)), ingest, pseudonymizer);
+    auto reader = open_reader(input, format.value_or(guess_format(input)), ingest, pseudonymizer);
     if (!reader) {
       // An unreadable input is fatal for the run's status, but the other inputs are still read.
       std::fprintf(stderr, "tincay scan: %s\n", reader.error().to_string().c_str());
@@ -282,11 +278,11 @@ int run_scan(const std::vector<std::string>& argv) {
       continue;
     }
     if (Status s = run.scan(**reader); !s) {
-      run.finish_progress();
+      (void)run.finish();
       return fail(s.error());
     }
   }
-  run.finish_progress();
+  if (Status s = run.finish(); !s) return fail(s.error());
   if (std::fflush(out) != 0 || std::ferror(out)) {
     return fail(make_error(ErrorCode::kIo, "writing decisions failed (disk full?)"));
   }

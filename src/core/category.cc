@@ -4,8 +4,8 @@ namespace tincay {
 namespace {
 
 constexpr std::array<std::string_view, kCategoryCount> kNames = {
-    "scam",   "false_advertising", "harassment", "hate",           "sexual",    "violence",
-    "self_harm", "privacy",        "spam",       "misinformation", "profanity",
+    "scam",      "false_advertising", "harassment", "hate",           "sexual",    "violence",
+    "self_harm", "privacy",           "spam",       "misinformation", "profanity",
 };
 
 }  // namespace

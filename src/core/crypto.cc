@@ -1,8 +1,8 @@
 #include "tincay/core/crypto.h"
 
-#include <sodium.h>
-
 #include <vector>
+
+#include <sodium.h>
 
 namespace tincay {
 namespace {

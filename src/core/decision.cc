@@ -7,20 +7,28 @@ namespace tincay {
 
 std::string_view action_name(Action action) {
   switch (action) {
-    case Action::kAllow: return "allow";
-    case Action::kLabel: return "label";
-    case Action::kReview: return "review";
-    case Action::kRemove: return "remove";
-    case Action::kEscalate: return "escalate";
+    case Action::kAllow:
+      return "allow";
+    case Action::kLabel:
+      return "label";
+    case Action::kReview:
+      return "review";
+    case Action::kRemove:
+      return "remove";
+    case Action::kEscalate:
+      return "escalate";
   }
   return "allow";
 }
 
 std::string_view automation_name(Automation automation) {
   switch (automation) {
-    case Automation::kFully: return "fully";
-    case Automation::kPartially: return "partially";
-    case Automation::kNot: return "not";
+    case Automation::kFully:
+      return "fully";
+    case Automation::kPartially:
+      return "partially";
+    case Automation::kNot:
+      return "not";
   }
   return "fully";
 }

@@ -71,14 +71,15 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
         !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
-    offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
+    offset = (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (s[pos] == '-' ? -1 : 1);
     pos += 6;
   } else {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
   const std::int64_t days = days_from_civil(year, month, day);
-  return days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second) - offset;
+  return days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 +
+         (second == 60 ? 59 : second) - offset;
 }
 
 std::string format_rfc3339_utc(std::int64_t t) {

@@ -49,7 +49,9 @@ char32_t decode(std::string_view s, std::size_t& i) {
     ++i;
     return b0;
   }
-  auto at = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+  auto at = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F);
+  };
   char32_t cp = 0;
   if (b0 < 0xE0) {
     cp = (static_cast<char32_t>(b0 & 0x1F) << 6) | at(1);

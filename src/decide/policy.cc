@@ -91,8 +91,8 @@ Decision Policy::decide(const Post& post, std::vector<Finding> findings,
     if (d.score(f.category) < flag_threshold_) continue;
     if (grounds.insert(f.detector).second) s.grounds.push_back(f.detector);
     if (!facts.empty()) facts += "; ";
-    facts += std::string(category_name(f.category)) + " " + fmt_score(f.score) + " by " +
-             f.detector;
+    facts +=
+        std::string(category_name(f.category)) + " " + fmt_score(f.score) + " by " + f.detector;
     if (!f.reason.empty()) facts += " (" + f.reason + ")";
     if (!f.evidence.empty()) {
       const ByteSpan e = f.evidence.front();
@@ -106,9 +106,9 @@ Decision Policy::decide(const Post& post, std::vector<Finding> findings,
     }
   }
   if (flagged.empty()) {
-    facts = findings.empty() ? "no detector found anything"
-                             : "findings stayed below the flag threshold " +
-                                   fmt_score(flag_threshold_);
+    facts = findings.empty()
+                ? "no detector found anything"
+                : "findings stayed below the flag threshold " + fmt_score(flag_threshold_);
   }
   if (!findings.empty() && findings.front().truncated) {
     facts += "; only the first part of this long post was scanned";

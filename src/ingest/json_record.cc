@@ -1,12 +1,13 @@
 // One JSONL line → Post or Rejection.
-#include <simdjson.h>
-
 #include <string>
 
-#include "src/ingest/post_builder.h"
+#include <simdjson.h>
+
 #include "tincay/core/json_writer.h"
 #include "tincay/core/utf8.h"
 #include "tincay/ingest.h"
+
+#include "src/ingest/post_builder.h"
 
 namespace tincay {
 

@@ -17,7 +17,7 @@ class LineReader {
   bool next(std::string& line);
 
   std::size_t line_number() const { return line_no_; }  // of the line last returned
-  bool overlong() const { return overlong_; }          // the last line was cut
+  bool overlong() const { return overlong_; }           // the last line was cut
   bool failed() const { return failed_; }
   std::size_t bytes_read() const { return bytes_read_; }
 

@@ -1,16 +1,17 @@
 // File and stdin readers for JSONL and CSV.
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "src/ingest/line_reader.h"
-#include "src/ingest/post_builder.h"
+#include <sys/stat.h>
+
 #include "tincay/core/json_writer.h"
 #include "tincay/core/utf8.h"
 #include "tincay/ingest.h"
+
+#include "src/ingest/line_reader.h"
+#include "src/ingest/post_builder.h"
 
 namespace tincay {
 namespace {
@@ -67,7 +68,8 @@ class JsonlReader final : public RecordReader {
   std::optional<IngestItem> read_error() {
     if (reported_error_) return std::nullopt;
     reported_error_ = true;
-    return Rejection{name_, lines_.line_number() + 1, "read error: " + std::string(std::strerror(errno)), {}};
+    return Rejection{
+        name_, lines_.line_number() + 1, "read error: " + std::string(std::strerror(errno)), {}};
   }
 
   StreamHandle handle_;
@@ -209,8 +211,8 @@ Result<std::unique_ptr<RecordReader>> make_reader_impl(std::FILE* stream, bool o
                                                        const IngestOptions& options,
                                                        const Pseudonymizer& pseudonymizer) {
   if (format == InputFormat::kCsv) {
-    auto reader = std::make_unique<CsvReader>(stream, owned, std::move(name), options,
-                                              pseudonymizer);
+    auto reader =
+        std::make_unique<CsvReader>(stream, owned, std::move(name), options, pseudonymizer);
     TINCAY_TRY(reader->read_header());
     return std::unique_ptr<RecordReader>(std::move(reader));
   }

@@ -32,8 +32,9 @@ Decision Pipeline::process(const Post& post) const {
 std::vector<Decision> Pipeline::process_batch(const std::vector<Post>& posts,
                                               ThreadPool& pool) const {
   std::vector<Decision> decisions(posts.size());
-  pool.parallel_for(posts.size(),
-                    [&](std::size_t /*worker*/, std::size_t i) { decisions[i] = process(posts[i]); });
+  pool.parallel_for(posts.size(), [&](std::size_t /*worker*/, std::size_t i) {
+    decisions[i] = process(posts[i]);
+  });
   return decisions;
 }
 

@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file in WAL mode, schema versioned by numbered migrations.
-#include <sqlite3.h>
-
 #include <string>
+
+#include <sqlite3.h>
 
 #include "tincay/core/json_writer.h"
 #include "tincay/store.h"
@@ -66,8 +66,9 @@ class SqliteStore final : public Store {
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   Status init() {
-    TINCAY_TRY(exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+    TINCAY_TRY(
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
     TINCAY_TRY(exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
     auto version = query_int("SELECT COALESCE(MAX(version), 0) FROM schema_version");
     if (!version) return version.error();
@@ -222,9 +223,8 @@ ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

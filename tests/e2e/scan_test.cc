@@ -1,8 +1,4 @@
 // End-to-end: the real tincay binary on small files; checks output, exit codes and stored rows.
-#include <simdjson.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,6 +6,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "tests/support/subprocess.h"
 
@@ -89,7 +88,8 @@ TEST(Scan, WritesOneDecisionPerPostAndStoresThem) {
   EXPECT_EQ(start, 38u);
   EXPECT_EQ(end, 44u);
   EXPECT_NE(original.find(quoted), std::string::npos);
-  EXPECT_NE(std::string_view(first["statement"]["facts_and_circumstances"]).find("rule:"), std::string::npos);
+  EXPECT_NE(std::string_view(first["statement"]["facts_and_circumstances"]).find("rule:"),
+            std::string::npos);
   EXPECT_EQ(std::string_view(first["statement"]["automated_decision"]), "fully");
   EXPECT_EQ(std::string_view(first["policy_version"]).empty(), false);
 
@@ -102,12 +102,15 @@ TEST(Scan, WritesOneDecisionPerPostAndStoresThem) {
 
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM posts"), 3);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM decisions"), 3);
-  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM decision_categories WHERE flagged=1 AND category='scam'"), 1);
+  EXPECT_EQ(
+      query_int(db, "SELECT COUNT(*) FROM decision_categories WHERE flagged=1 AND category='scam'"),
+      1);
   EXPECT_NE(r.err.find("3 accepted, 0 rejected"), std::string::npos) << r.err;
 }
 
 TEST(Scan, EvidenceOffsetsAreCodePoints) {
-  const CommandResult r = scan({"--no-db", "--quiet"}, R"({"text":"Ừ, mã OTP đây"})" "\n");
+  const CommandResult r = scan({"--no-db", "--quiet"}, R"({"text":"Ừ, mã OTP đây"})"
+                                                       "\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(R"("evidence":[{"start":3,"end":9,"text":"mã OTP"}])"), std::string::npos)
       << r.out;
@@ -133,7 +136,8 @@ TEST(Scan, RawAuthorNeverReachesOutputDatabaseOrLog) {
     EXPECT_EQ(s.find("Bí Mật"), std::string::npos);
   }
   // Both posts of the same author share one pseudonymous key.
-  EXPECT_EQ(query_int(db, "SELECT COUNT(DISTINCT author_key) FROM posts WHERE id IN ('s1','s2')"), 1);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(DISTINCT author_key) FROM posts WHERE id IN ('s1','s2')"),
+            1);
   EXPECT_EQ(query_int(db, "SELECT length(author_key) FROM posts WHERE id='s1'"), 64);
 }
 
@@ -146,24 +150,27 @@ TEST(Scan, SecretIsCreatedNextToTheDatabaseWithMode0600) {
   ASSERT_EQ(::stat(dir.file("tincay.secret").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // The same secret gives the same author keys on the next run.
-  const std::string key1 = std::to_string(query_int(dir.file("t.db"), "SELECT unicode(author_key) FROM posts WHERE id='s1'"));
+  const std::string key1 = std::to_string(
+      query_int(dir.file("t.db"), "SELECT unicode(author_key) FROM posts WHERE id='s1'"));
   ASSERT_EQ(scan({input, "--db", dir.file("t2.db"), "--quiet"}, "", {}).exit_code, 0);
-  EXPECT_EQ(std::to_string(query_int(dir.file("t2.db"), "SELECT unicode(author_key) FROM posts WHERE id='s1'")), key1);
+  EXPECT_EQ(std::to_string(query_int(dir.file("t2.db"),
+                                     "SELECT unicode(author_key) FROM posts WHERE id='s1'")),
+            key1);
 }
 
 TEST(Scan, MalformedLinesAreReportedAndTheRestProcessed) {
   TempDir dir;
-  const std::string input = dir.write(
-      "bad.jsonl",
-      "{\"id\":\"g1\",\"text\":\"ok một\"}\n"
-      "{not json\n"
-      "[1,2]\n"
-      "{\"id\":\"x\"}\n"
-      "{\"text\":42}\n"
-      "{\"text\":\"bad \xff byte\"}\n"
-      "\n"
-      "{\"text\":\"t\",\"created_at\":\"yesterday\"}\n"
-      "{\"id\":\"g2\",\"text\":\"nul\\u0000 zero\\u200bwidth 😀\"}\n");
+  const std::string input =
+      dir.write("bad.jsonl",
+                "{\"id\":\"g1\",\"text\":\"ok một\"}\n"
+                "{not json\n"
+                "[1,2]\n"
+                "{\"id\":\"x\"}\n"
+                "{\"text\":42}\n"
+                "{\"text\":\"bad \xff byte\"}\n"
+                "\n"
+                "{\"text\":\"t\",\"created_at\":\"yesterday\"}\n"
+                "{\"id\":\"g2\",\"text\":\"nul\\u0000 zero\\u200bwidth 😀\"}\n");
   const std::string rejects = dir.file("rejects.jsonl");
   const CommandResult r = scan({input, "--no-db", "--rejects", rejects});
   EXPECT_EQ(r.exit_code, 3);
@@ -189,9 +196,9 @@ TEST(Scan, MalformedLinesAreReportedAndTheRestProcessed) {
 
 TEST(Scan, CsvInput) {
   TempDir dir;
-  const std::string input = dir.write(
-      "posts.csv",
-      "id,platform,author,text\nc1,forum,an,\"Có ai biết, mã OTP \"\"là gì\"\"?\"\nc2,forum,binh,\"dòng 1\ndòng 2\"\n");
+  const std::string input = dir.write("posts.csv",
+                                      "id,platform,author,text\nc1,forum,an,\"Có ai biết, mã OTP "
+                                      "\"\"là gì\"\"?\"\nc2,forum,binh,\"dòng 1\ndòng 2\"\n");
   const CommandResult r = scan({input, "--no-db", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto out = lines(r.out);
@@ -261,17 +268,20 @@ TEST(ScanExamples, MalformedSampleMatchesItsReadme) {
   EXPECT_EQ(lines(r.out).size(), 7u);
   std::vector<int> rejected;
   for (const std::string& line : lines(r.err)) {
-    if (line.rfind(input + ":", 0) == 0) rejected.push_back(std::stoi(line.substr(input.size() + 1)));
+    if (line.rfind(input + ":", 0) == 0)
+      rejected.push_back(std::stoi(line.substr(input.size() + 1)));
   }
   EXPECT_EQ(rejected, (std::vector<int>{2, 3, 4, 5, 6, 8, 12, 14, 15, 16, 19}));
   EXPECT_NE(r.err.find("7 accepted, 11 rejected"), std::string::npos) << r.err;
 }
 
 TEST(ScanExamples, BundledSampleIsAcceptedWhole) {
-  const CommandResult r = scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.jsonl", "--no-db"});
+  const CommandResult r =
+      scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.jsonl", "--no-db"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GE(lines(r.out).size(), 300u);
-  const CommandResult csv = scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.csv", "--no-db", "--quiet"});
+  const CommandResult csv =
+      scan({std::string(TINCAY_SOURCE_DIR) + "/examples/posts.csv", "--no-db", "--quiet"});
   EXPECT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_EQ(lines(csv.out).size(), 20u);
 }

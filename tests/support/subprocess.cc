@@ -1,15 +1,15 @@
 #include "tests/support/subprocess.h"
 
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 extern char** environ;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): POSIX
 

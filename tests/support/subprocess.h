@@ -7,7 +7,7 @@
 namespace tincay::testing {
 
 struct CommandResult {
-  int exit_code = -1;   // -1 when the command did not exit normally
+  int exit_code = -1;  // -1 when the command did not exit normally
   std::string out;
   std::string err;
 };

@@ -29,9 +29,9 @@ enum class Category : std::uint8_t {
 inline constexpr std::size_t kCategoryCount = 11;
 
 inline constexpr std::array<Category, kCategoryCount> kAllCategories = {
-    Category::kScam,      Category::kFalseAdvertising, Category::kHarassment, Category::kHate,
-    Category::kSexual,    Category::kViolence,         Category::kSelfHarm,   Category::kPrivacy,
-    Category::kSpam,      Category::kMisinformation,   Category::kProfanity,
+    Category::kScam,   Category::kFalseAdvertising, Category::kHarassment, Category::kHate,
+    Category::kSexual, Category::kViolence,         Category::kSelfHarm,   Category::kPrivacy,
+    Category::kSpam,   Category::kMisinformation,   Category::kProfanity,
 };
 
 // The wire name ("false_advertising"), used in JSON, the database and rule files.

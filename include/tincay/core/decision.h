@@ -21,12 +21,12 @@ namespace tincay {
 
 struct Finding {
   Category category = Category::kSpam;
-  std::string detector;            // "rule:<id>", "model:<name>@<version>", "pii:<type>", ...
-  double score = 0.0;              // in [0, 1]
-  std::vector<ByteSpan> evidence;  // byte spans of the original text
-  std::string reason;              // one line a reviewer can read
+  std::string detector;              // "rule:<id>", "model:<name>@<version>", "pii:<type>", ...
+  double score = 0.0;                // in [0, 1]
+  std::vector<ByteSpan> evidence;    // byte spans of the original text
+  std::string reason;                // one line a reviewer can read
   std::optional<std::string> value;  // detector-specific value (e.g. a masked phone number)
-  bool truncated = false;          // the detector read only a prefix of the post
+  bool truncated = false;            // the detector read only a prefix of the post
 };
 
 // Ordered from least to most severe; the decision takes the most severe one that applies.
@@ -40,12 +40,12 @@ enum class Automation : std::uint8_t { kFully, kPartially, kNot };
 std::string_view automation_name(Automation automation);
 
 struct StatementOfReasons {
-  std::vector<Category> categories;   // flagged categories, most severe first
-  std::vector<std::string> grounds;   // detectors that contributed to a flagged category
-  std::string facts;                  // the facts and circumstances, in words
+  std::vector<Category> categories;  // flagged categories, most severe first
+  std::vector<std::string> grounds;  // detectors that contributed to a flagged category
+  std::string facts;                 // the facts and circumstances, in words
   bool automated_detection = true;
   Automation automated_decision = Automation::kFully;
-  std::string redress;                // how to contest the decision
+  std::string redress;  // how to contest the decision
 };
 
 struct Decision {

@@ -5,7 +5,8 @@
 //     values: functions return Result<T>, or Status (= Result<void>). Both are [[nodiscard]].
 //  2. No exception crosses a module boundary. Third-party code that throws is wrapped where it is
 //     called and turned into a Result. Out of memory stays fatal.
-//  3. Per-record errors never stop a batch: the caller reports them (file, line, reason) and goes on.
+//  3. Per-record errors never stop a batch: the caller reports them (file, line, reason) and goes
+//  on.
 //  4. Programmer errors are TINCAY_CHECK failures, never checks of user input.
 //  5. Only the edges (cli/, serve/) turn an Error into an exit code, a message or an HTTP status.
 //
@@ -54,9 +55,9 @@ inline Unexpected unexpected(Error error) { return Unexpected{std::move(error)};
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}                // NOLINT(google-explicit-constructor)
-  Result(Unexpected u) : data_(std::move(u.error)) {}         // NOLINT(google-explicit-constructor)
-  Result(Error error) : data_(std::move(error)) {}            // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  Result(Unexpected u) : data_(std::move(u.error)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error) : data_(std::move(error)) {}     // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -86,8 +87,10 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error) : error_(std::move(error)), ok_(false) {}     // NOLINT(google-explicit-constructor)
+  Result(Unexpected u)
+      : error_(std::move(u.error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -106,18 +109,17 @@ inline Status ok_status() { return {}; }
 
 // Aborts with file, line and reason when a programmer's invariant does not hold. Never use it to
 // check user input: that is what Result is for.
-#define TINCAY_CHECK(cond, why)                                                           \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
-      std::fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__, #cond, \
-                   why);                                                                  \
-      std::abort();                                                                       \
-    }                                                                                     \
+#define TINCAY_CHECK(cond, why)                                                               \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "%s:%d: check failed: %s (%s)\n", __FILE__, __LINE__, #cond, why); \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (false)
 
 // Propagates the error of a Status or Result expression to the caller.
-#define TINCAY_TRY(expr)                                  \
-  do {                                                    \
-    auto tincay_try_result_ = (expr);                     \
+#define TINCAY_TRY(expr)                                        \
+  do {                                                          \
+    auto tincay_try_result_ = (expr);                           \
     if (!tincay_try_result_) return tincay_try_result_.error(); \
   } while (false)

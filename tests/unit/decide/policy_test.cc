@@ -58,7 +58,8 @@ TEST(Policy, StrongScamIsRemoved) {
 }
 
 TEST(Policy, MisinformationIsLabelledNeverRemoved) {
-  const Decision d = Policy::defaults().decide(post(), {finding(Category::kMisinformation, 1.0)}, {});
+  const Decision d =
+      Policy::defaults().decide(post(), {finding(Category::kMisinformation, 1.0)}, {});
   EXPECT_EQ(d.action, Action::kLabel);
 }
 

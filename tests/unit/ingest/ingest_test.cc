@@ -1,3 +1,5 @@
+#include "tincay/ingest.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -5,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include "src/ingest/post_builder.h"
-#include "tincay/ingest.h"
 
 namespace tincay {
 namespace {
@@ -42,7 +43,8 @@ TEST(JsonRecord, AuthorIsPseudonymizedNeverKept) {
   EXPECT_EQ(p.metadata_json.find("Nguy"), std::string::npos);
   // Same author on another platform is another key; another secret gives another key.
   EXPECT_NE(p.author_key, kPseudonymizer.author_key("facebook", "Nguyễn Văn A"));
-  EXPECT_NE(p.author_key, Pseudonymizer("other-secret-xxxxxxxx").author_key("zalo", "Nguyễn Văn A"));
+  EXPECT_NE(p.author_key,
+            Pseudonymizer("other-secret-xxxxxxxx").author_key("zalo", "Nguyễn Văn A"));
 }
 
 TEST(JsonRecord, DerivedIdIsStableAndDependsOnPlatformAndText) {
@@ -68,7 +70,9 @@ TEST(JsonRecord, RejectsWithClearReasons) {
 
 TEST(JsonRecord, KeepsNulZeroWidthAndEmoji) {
   const Post p = std::get<Post>(parse(R"({"text":"a\u0000b\u200bc 😀"})"));
-  EXPECT_EQ(p.text, std::string("a\0b\xe2\x80\x8b" "c \xf0\x9f\x98\x80", 12));
+  EXPECT_EQ(p.text, std::string("a\0b\xe2\x80\x8b"
+                                "c \xf0\x9f\x98\x80",
+                                12));
 }
 
 TEST(JsonRecord, NumericIdsAreAccepted) {
@@ -102,7 +106,8 @@ std::vector<IngestItem> read_all(const std::string& content, InputFormat format,
 }
 
 TEST(Reader, JsonlSkipsBlankLinesAndCountsLines) {
-  const auto items = read_all("{\"text\":\"a\"}\n\n   \nbad\r\n{\"text\":\"b\"}", InputFormat::kJsonl);
+  const auto items =
+      read_all("{\"text\":\"a\"}\n\n   \nbad\r\n{\"text\":\"b\"}", InputFormat::kJsonl);
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(std::get<Post>(items[0]).line, 1u);
   EXPECT_EQ(std::get<Rejection>(items[1]).line, 4u);

@@ -1,9 +1,8 @@
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tincay/store.h"
 
