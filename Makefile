@@ -1,7 +1,7 @@
 # The two commands of the README, and the developer targets around them.
 #   make run    install what is missing, build (Release), scan the bundled sample into tincay.db
 #   make test   install what is missing, build with ASan+UBSan (clang), run every test
-.PHONY: run test build deps format lint fuzz bench soak clean
+.PHONY: run test build deps format lint fuzz bench soak clean models
 
 JOBS ?= $(shell nproc)
 RELEASE_DIR := build/release
@@ -35,6 +35,10 @@ test: deps
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) -LE 'slow|soak|quality'
 
+# Retrains the bundled models in models/ from ../shared/datasets (docs/models.md).
+models: build
+	@scripts/train-models
+
 # Runs every fuzz target for FUZZ_SECONDS each (default 300).
 FUZZ_SECONDS ?= 300
 fuzz: test
@@ -43,6 +47,16 @@ fuzz: test
 	  echo "== $$name for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) $(TEST_DIR)/fuzz-corpus/$$name fuzz/corpus/$${name%_fuzz} || exit 1; \
 	done
+
+# Benchmarks: Google Benchmark binaries under build/bench/bench/, then the end-to-end scripts.
+# Figures go to docs/benchmarks.md with the command that produced them.
+bench: deps
+	@cmake -S . -B build/bench $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DTINCAY_BUILD_BENCH=ON > /dev/null
+	@cmake --build build/bench -j $(JOBS)
+	@for b in build/bench/bench/*_bench; do [ -x "$$b" ] || continue; echo "== $$b"; "$$b" || exit 1; done
+	@echo "== bench/scan_e2e.sh"; bench/scan_e2e.sh build/bench
+	@echo "== bench/normalize_e2e.sh"; bench/normalize_e2e.sh build/bench
+	@echo "== bench/serve.sh"; bench/serve.sh build/bench
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -30,16 +30,15 @@ class Detector {
   virtual std::map<std::string, std::string> model_versions() const { return {}; }
 };
 
-// The first, minimal rule detector: named term lists from a TSV file, matched on word boundaries
-// in the normalized text. Each line is
-//   id <TAB> category <TAB> weight <TAB> term | term | ...
-// with '#' comments. Terms are normalized with `normalizer`, so "Lừa Đảo" matches "lừa đảo".
-// Load errors name the file, the line and the reason (unknown category, bad weight, ...).
-Result<std::unique_ptr<Detector>> load_keyword_detector(const std::string& path,
-                                                        const Normalizer& normalizer);
-// As above, from text already in memory; `source` names it in error messages.
-Result<std::unique_ptr<Detector>> parse_keyword_detector(std::string_view content,
-                                                         std::string_view source,
-                                                         const Normalizer& normalizer);
+// The rule packs: every rules/*.yaml in `dir` (see docs/rules.md), compiled into one matcher per
+// text form (Hyperscan where available). Errors name the pack, line, rule and pattern at fault.
+// tincay/detect/rules.h has the engine's inspection interface and options.
+Result<std::unique_ptr<Detector>> load_rule_packs(const std::string& dir,
+                                                  const Normalizer& normalizer);
+
+// The personal-data detectors (category privacy): pii:phone, pii:national_id, pii:bank_account,
+// pii:card_number, pii:tax_code, pii:email, pii:license_plate, each validated (carrier prefixes,
+// CCCD province/century digits, Luhn, tax-code check digit, context words).
+std::unique_ptr<Detector> make_pii_detector();
 
 }  // namespace tincay

@@ -1,11 +1,12 @@
 // tincay/normalize.h — stage 2: turns a post's original text into NormalizedText.
 //
-// NFC, Vietnamese-aware lower case and a diacritics-free shadow, with every normalized byte mapped
-// back to the bytes of the original it came from, so evidence is always shown on what the author
-// wrote.
+// NFC, stylized-letter folding, Vietnamese-aware lower case, canonical tone placement,
+// de-obfuscation, teencode expansion and tokens, plus a diacritics-free shadow; every normalized
+// byte maps back to the bytes of the original it came from, so evidence is always shown on what
+// the author wrote. docs/normalization.md describes each rule.
 //
 // Thread safety: a Normalizer is immutable after create(); normalize() may be called from any
-// number of threads at once.
+// number of threads at once (each with its own output object).
 #pragma once
 
 #include <cstddef>
@@ -22,26 +23,45 @@ struct NormalizeOptions {
   // Longer inputs are cut at a code-point boundary and NormalizedText::truncated is set, which
   // bounds the work any detector does on a huge post.
   std::size_t max_input_bytes = 64u << 10;
-  // Directory holding the normalizer's data files; empty uses built-in behaviour only.
+  // Directory holding the normalizer's data files (data/normalize/teencode.tsv, required, and
+  // data/normalize/teencode-extra.tsv, optional); empty uses built-in behaviour only (no
+  // teencode lexicon).
   std::string data_dir;
+  // Expand teencode and abbreviations from the lexicon ("ko" → "không").
+  bool expand_teencode = true;
+  // Undo obfuscation: "l.ừ.a", "v i ệ c", "lừaaaa", "l0n", "0.9.7.8...".
+  bool deobfuscate = true;
 };
 
 class Normalizer {
  public:
+  // Loads the data files under options.data_dir. Fails naming the file and line when a lexicon
+  // is missing or malformed.
   static Result<Normalizer> create(const NormalizeOptions& options);
 
   // REQUIRES: `original` is valid UTF-8 (ingest guarantees it). The result owns its strings.
   NormalizedText normalize(std::string_view original) const;
 
+  // The same, writing into `out` and reusing its buffers: once they have grown to the size of
+  // the largest post seen, normalizing allocates nothing. Every field of `out` is overwritten.
+  void normalize(std::string_view original, NormalizedText& out) const;
+
   // Normalizes a short phrase (a rule term, a lexicon entry) exactly as post text is normalized,
   // returning only the text. Detectors use it so their terms match normalized posts.
   std::string normalize_phrase(std::string_view phrase) const;
 
+  // Number of forms in the loaded teencode lexicon (0 without data_dir).
+  std::size_t lexicon_size() const;
+
   const NormalizeOptions& options() const { return options_; }
 
+  struct Data;  // tables and lexicon, shared read-only between copies
+
  private:
-  explicit Normalizer(NormalizeOptions options) : options_(std::move(options)) {}
+  Normalizer(NormalizeOptions options, std::shared_ptr<const Data> data)
+      : options_(std::move(options)), data_(std::move(data)) {}
   NormalizeOptions options_;
+  std::shared_ptr<const Data> data_;
 };
 
 }  // namespace tincay

@@ -10,11 +10,15 @@
 #include <string>
 #include <vector>
 
+#include <mutex>
+
+#include "tincay/core/claim.h"
 #include "tincay/core/decision.h"
 #include "tincay/core/post.h"
 #include "tincay/core/result.h"
 #include "tincay/core/thread_pool.h"
 #include "tincay/decide.h"
+#include "tincay/dedup.h"
 #include "tincay/detect.h"
 #include "tincay/normalize.h"
 
@@ -24,6 +28,15 @@ struct PipelineOptions {
   // Directory with rules/ and other data files (see docs/decision-format.md). Required.
   std::string data_dir;
   NormalizeOptions normalize;
+  // Fact-checked claims to match posts against (from the store, or a --claims file); empty turns
+  // claim matching off. See docs/claims.md.
+  std::vector<Claim> claims;
+  // Copy-paste campaign detection, fed in arrival order by process_batch (never by process).
+  bool campaigns = true;
+  CampaignOptions campaign;
+  // Time for posts without created_at (campaign windows); nullptr: the system clock. Must outlive
+  // the pipeline.
+  const Clock* clock = nullptr;
 };
 
 class Pipeline {
@@ -33,7 +46,10 @@ class Pipeline {
 
   Decision process(const Post& post) const;
 
-  // Processes `posts` on `pool`; decisions[i] belongs to posts[i].
+  // Processes `posts` on `pool`; decisions[i] belongs to posts[i]. With campaigns on, the
+  // campaign index then sees the batch's posts one by one in order, so successive batches are a
+  // stream: calls are serialized, and decisions do not depend on the pool's size. process() alone
+  // never feeds the campaign index (a single post is not a stream).
   std::vector<Decision> process_batch(const std::vector<Post>& posts, ThreadPool& pool) const;
 
   const Policy& policy() const { return policy_; }
@@ -46,6 +62,10 @@ class Pipeline {
   std::vector<std::unique_ptr<Detector>> detectors_;
   Policy policy_;
   std::map<std::string, std::string> model_versions_;
+  // Stateful across batches (see process_batch); the mutex keeps concurrent batches whole.
+  SystemClock system_clock_;
+  std::unique_ptr<CampaignIndex> campaign_;
+  mutable std::mutex campaign_mutex_;
 };
 
 }  // namespace tincay

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tincay/core/claim.h"
 #include "tincay/core/decision.h"
 #include "tincay/core/post.h"
 #include "tincay/core/result.h"
@@ -32,6 +33,13 @@ class Store {
   virtual Status put_scans(const std::vector<StoredScan>& batch) = 0;
   virtual Result<std::int64_t> count_posts() = 0;
   virtual Result<std::int64_t> count_decisions() = 0;
+
+  // Fact-checked claims (docs/claims.md). Upserts by claim id, all or nothing.
+  virtual Status put_claims(const std::vector<Claim>& claims) = 0;
+  // Every stored claim, ordered by id.
+  virtual Result<std::vector<Claim>> list_claims() = 0;
+  // Deletes the claim `id`; false when there was none.
+  virtual Result<bool> remove_claim(const std::string& id) = 0;
 };
 
 // Opens (creating when missing) the SQLite database at `path`, in WAL mode, and applies the

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "src/cli/args.h"
+#include "tincay/pipeline.h"
+
 namespace tincay::cli {
 
 inline constexpr int kExitOk = 0;
@@ -15,6 +18,21 @@ inline constexpr int kExitRejected = 3;
 
 int run_scan(const std::vector<std::string>& args);
 int run_normalize(const std::vector<std::string>& args);
+int run_lexnorm(const std::vector<std::string>& args);  // tincay lexnorm build|eval
+int run_rules(const std::vector<std::string>& args);  // tincay rules test|explain
+int run_train(const std::vector<std::string>& args);  // tincay train: labelled JSONL -> model
+int run_eval(const std::vector<std::string>& args);   // tincay eval: a model on labelled JSONL
+int run_claims(const std::vector<std::string>& args);  // tincay claims import|list|remove
+int run_check(const std::vector<std::string>& args);   // exits 1 when the draft has a problem
+int run_serve(const std::vector<std::string>& args);   // tincay serve: the HTTP API
+int run_keys(const std::vector<std::string>& args);    // tincay keys create|list|revoke
+int run_audit(const std::vector<std::string>& args);   // tincay audit verify
+
+// Sets options.claims (from --claims FILE, else from the database at `db_path` unless it is
+// empty) and the campaign options (--campaign-authors, --campaign-window, --no-campaigns) of a
+// scan. Rejected claim records are reported on stderr as warnings. Defined in claims.cc.
+Status configure_claims_and_campaigns(const Args& args, const std::string& db_path,
+                                      PipelineOptions& options);
 
 // The directory holding rules/ and other data: --data-dir, else $TINCAY_DATA_DIR, else
 // <executable>/../share/tincay, else the source tree the binary was built from.

@@ -14,6 +14,15 @@ usage: tincay <command> [options]
 commands:
   scan [FILE ...]     scan posts (JSONL or CSV; '-' or nothing reads stdin) and write decisions
   normalize           normalize lines from stdin, one output line per input line
+  lexnorm build|eval  teencode lexicon from ViLexNorm train; ERR on a split
+  rules test|explain  run the rule packs' examples; show which rules fire on a text
+  train               train a text classifier on labelled JSONL into a model file
+  eval                score a model (bundled by name, or a file) on labelled JSONL
+  claims import|list|remove   manage the fact-checked claims posts are matched against
+  check "TEXT"        check a draft before posting; exits 1 when it has a problem
+  serve               the HTTP API: scan, review queue, appeals, reports (docs/api.md)
+  keys create|list|revoke   API keys of tincay serve
+  audit verify        check the hash chain of the audit log
 
 Run 'tincay <command> --help' for a command's options.
 )";
@@ -25,6 +34,15 @@ int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
   if (command == "scan") return tincay::cli::run_scan(args);
   if (command == "normalize") return tincay::cli::run_normalize(args);
+  if (command == "lexnorm") return tincay::cli::run_lexnorm(args);
+  if (command == "rules") return tincay::cli::run_rules(args);
+  if (command == "train") return tincay::cli::run_train(args);
+  if (command == "eval") return tincay::cli::run_eval(args);
+  if (command == "claims") return tincay::cli::run_claims(args);
+  if (command == "check") return tincay::cli::run_check(args);
+  if (command == "serve") return tincay::cli::run_serve(args);
+  if (command == "keys") return tincay::cli::run_keys(args);
+  if (command == "audit") return tincay::cli::run_audit(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return tincay::cli::kExitOk;

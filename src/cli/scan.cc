@@ -40,6 +40,10 @@ options:
   --format F         jsonl or csv (default: by extension; stdin is jsonl)
   --threads N        worker threads (default: all cores)
   --data-dir DIR     rules and data files (default: found next to the binary)
+  --claims FILE      match posts against the claims of FILE instead of those in the database
+  --campaign-authors N   a near-duplicate cluster is a campaign from N distinct authors (default 5)
+  --campaign-window S    ... within S seconds of post time (default 86400)
+  --no-campaigns     no near-duplicate campaign detection
   --quiet            no progress and no summary
 exit status: 0 all records accepted, 3 some rejected, 2 usage error, 1 fatal error
 )";
@@ -201,7 +205,9 @@ Result<std::string> secret_for(const std::string& db_path, bool no_db, bool quie
 int run_scan(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--no-db", "--quiet", "--help"};
-  spec.with_value = {"--out", "--db", "--rejects", "--format", "--threads", "--data-dir"};
+  spec.with_value = {"--out", "--db", "--rejects", "--format", "--threads", "--data-dir",
+                     "--claims", "--campaign-authors", "--campaign-window"};
+  spec.flags.insert("--no-campaigns");
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay scan: %s\n%s", parsed.error().message.c_str(), kScanHelp);
@@ -237,6 +243,7 @@ int run_scan(const std::vector<std::string>& argv) {
 
   PipelineOptions options;
   options.data_dir = resolve_data_dir(args.get("--data-dir").value_or(""));
+  if (Status s = configure_claims_and_campaigns(args, db_path, options); !s) return fail(s.error());
   auto pipeline = Pipeline::create(options);
   if (!pipeline) return fail(pipeline.error());
 

@@ -44,6 +44,65 @@ CREATE TABLE decision_categories (
 );
 CREATE INDEX decision_categories_flagged ON decision_categories(category, flagged);
 )sql",
+    // 2: fact-checked claims for claim matching (docs/claims.md).
+    R"sql(
+CREATE TABLE claims (
+  id            TEXT PRIMARY KEY,
+  claim         TEXT NOT NULL,
+  verdict       TEXT NOT NULL CHECK (verdict IN ('false', 'misleading', 'unproven', 'true')),
+  fact_checker  TEXT NOT NULL CHECK (fact_checker <> ''),
+  source_url    TEXT NOT NULL CHECK (source_url <> ''),
+  published     TEXT NOT NULL DEFAULT '',
+  lang          TEXT NOT NULL DEFAULT '',
+  imported_unix INTEGER NOT NULL
+);
+)sql",
+    // 3: tincay serve — hashed API keys, human reviews, appeals and the hash-chained audit log
+    // (include/tincay/service_store.h, docs/api.md).
+    R"sql(
+CREATE TABLE api_keys (
+  id           INTEGER PRIMARY KEY,
+  key_hash     TEXT NOT NULL UNIQUE,          -- SHA-256 of the key; the key itself is never stored
+  role         TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'analyst', 'ingest')),
+  label        TEXT NOT NULL DEFAULT '',
+  created_unix INTEGER NOT NULL,
+  revoked      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE reviews (
+  id           INTEGER PRIMARY KEY,
+  post_id      TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+  reviewer_key INTEGER NOT NULL,
+  outcome      TEXT NOT NULL CHECK (outcome IN ('uphold', 'overturn', 'recategorize')),
+  category     TEXT NOT NULL DEFAULT '',
+  note         TEXT NOT NULL DEFAULT '',
+  at_unix      INTEGER NOT NULL
+);
+CREATE INDEX reviews_post ON reviews(post_id);
+CREATE INDEX reviews_at ON reviews(at_unix);
+CREATE TABLE appeals (
+  id              INTEGER PRIMARY KEY,
+  post_id         TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+  reason          TEXT NOT NULL DEFAULT '',
+  filed_by_key    INTEGER NOT NULL,
+  filed_unix      INTEGER NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'upheld', 'reversed')),
+  resolver_key    INTEGER NOT NULL DEFAULT 0,
+  resolution_note TEXT NOT NULL DEFAULT '',
+  resolved_unix   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX appeals_post ON appeals(post_id);
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at_unix   INTEGER NOT NULL,
+  kind      TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+CREATE INDEX decisions_decided ON decisions(decided_unix);
+)sql",
 };
 
 class Statement {
@@ -126,6 +185,67 @@ ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
   Result<std::int64_t> count_posts() override { return query_int("SELECT COUNT(*) FROM posts"); }
   Result<std::int64_t> count_decisions() override {
     return query_int("SELECT COUNT(*) FROM decisions");
+  }
+
+  Status put_claims(const std::vector<Claim>& claims) override {
+    Statement stmt;
+    TINCAY_TRY(prepare(stmt, R"sql(
+INSERT INTO claims(id, claim, verdict, fact_checker, source_url, published, lang, imported_unix)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%s','now'))
+ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
+  fact_checker=excluded.fact_checker, source_url=excluded.source_url,
+  published=excluded.published, lang=excluded.lang, imported_unix=excluded.imported_unix)sql"));
+    TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+    for (const Claim& c : claims) {
+      sqlite3_stmt* s = stmt.get();
+      bind_text(s, 1, c.id);
+      bind_text(s, 2, c.claim);
+      bind_text(s, 3, verdict_name(c.verdict));
+      bind_text(s, 4, c.fact_checker);
+      bind_text(s, 5, c.source_url);
+      bind_text(s, 6, c.published);
+      bind_text(s, 7, c.lang);
+      if (Status st = step(s, "store claim " + c.id); !st) {
+        (void)exec("ROLLBACK");
+        return st;
+      }
+    }
+    return exec("COMMIT");
+  }
+
+  Result<std::vector<Claim>> list_claims() override {
+    Statement stmt;
+    TINCAY_TRY(prepare(stmt, "SELECT id, claim, verdict, fact_checker, source_url, published, "
+                             "lang FROM claims ORDER BY id"));
+    std::vector<Claim> out;
+    auto column = [&](int i) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), i));
+      return std::string(p != nullptr ? p : "",
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt.get(), i)));
+    };
+    for (;;) {
+      const int rc = sqlite3_step(stmt.get());
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return db_error("list claims");
+      Claim c;
+      c.id = column(0);
+      c.claim = column(1);
+      c.verdict = parse_verdict(column(2)).value_or(ClaimVerdict::kUnproven);
+      c.fact_checker = column(3);
+      c.source_url = column(4);
+      c.published = column(5);
+      c.lang = column(6);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<bool> remove_claim(const std::string& id) override {
+    Statement stmt;
+    TINCAY_TRY(prepare(stmt, "DELETE FROM claims WHERE id = ?1"));
+    bind_text(stmt.get(), 1, id);
+    TINCAY_TRY(step(stmt.get(), "remove claim " + id));
+    return sqlite3_changes(db_) > 0;
   }
 
  private:

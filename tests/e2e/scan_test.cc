@@ -288,3 +288,41 @@ TEST(ScanExamples, BundledSampleIsAcceptedWhole) {
 
 }  // namespace
 }  // namespace tincay
+
+namespace tincay {
+namespace {
+
+std::string many_posts(int n) {
+  std::string input;
+  for (int i = 0; i < n; ++i) input += "{\"id\":\"m" + std::to_string(i) + "\",\"text\":\"xin chào\"}\n";
+  return input;
+}
+
+TEST(ScanProgress, NothingWhenStderrIsNotATerminal) {
+  const CommandResult r = scan({"--no-db"}, many_posts(3000));
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);
+  EXPECT_NE(r.err.find("throughput:"), std::string::npos);  // the summary is still there
+}
+
+TEST(ScanProgress, ShownOnATerminal) {
+  // script(1) from util-linux gives the command a pseudo-terminal.
+  TempDir dir;
+  const std::string input = dir.write("p.jsonl", many_posts(3000));
+  const CommandResult r = testing::run_command(
+      {"/usr/bin/script", "-qec",
+       std::string(TINCAY_BINARY) + " scan --no-db --out /dev/null " + input, "/dev/null"},
+      "", {"TINCAY_SECRET=e2e-secret-0123456789"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("read, 0 rejected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("posts/s"), std::string::npos);
+}
+
+TEST(ScanProgress, QuietPrintsNoSummary) {
+  const CommandResult r = scan({"--no-db", "--quiet"}, many_posts(10));
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+}  // namespace
+}  // namespace tincay

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tincay {
@@ -21,7 +22,7 @@ struct ByteSpan {
 };
 
 enum class TokenKind : std::uint8_t {
-  kWord,         // a syllable or word
+  kWord,  // a syllable or word
   kNumber,
   kPunctuation,
   kUrl,
@@ -32,20 +33,41 @@ enum class TokenKind : std::uint8_t {
   kMention,
 };
 
+// Bits of Token::flags: how the normalizer arrived at a token's text.
+namespace token_flags {
+inline constexpr std::uint8_t kExpanded = 1;      // a teencode/abbreviation form was expanded
+inline constexpr std::uint8_t kAmbiguous = 2;     // kept as written; see the alternatives
+inline constexpr std::uint8_t kDeobfuscated = 4;  // rejoined, de-stretched or de-leeted
+}  // namespace token_flags
+
 struct Token {
   TokenKind kind = TokenKind::kWord;
-  ByteSpan normalized;  // bytes of NormalizedText::text
-  ByteSpan original;    // bytes of the original text
+  ByteSpan normalized;     // bytes of NormalizedText::text
+  ByteSpan original;       // bytes of the original text
+  std::uint8_t flags = 0;  // token_flags bits
+  // For an ambiguous form (flags & kAmbiguous): its readings are
+  // NormalizedText::alternatives[alternatives_begin, alternatives_begin + alternatives_count).
+  std::uint16_t alternatives_count = 0;
+  std::uint32_t alternatives_begin = 0;
 };
 
 struct NormalizedText {
-  std::string text;                 // normalized UTF-8
-  std::vector<ByteSpan> text_map;   // text_map[i]: original bytes that produced text[i]
-  std::string shadow;               // `text` with diacritics removed (đ→d, ư→u, ...)
-  std::vector<ByteSpan> shadow_map; // shadow_map[i]: original bytes that produced shadow[i]
+  std::string text;                  // normalized UTF-8
+  std::vector<ByteSpan> text_map;    // text_map[i]: original bytes that produced text[i]
+  std::string shadow;                // `text` with diacritics removed (đ→d, ư→u, ...)
+  std::vector<ByteSpan> shadow_map;  // shadow_map[i]: original bytes that produced shadow[i]
   std::vector<Token> tokens;
-  bool truncated = false;           // only a prefix of the original was normalized
+  bool truncated = false;  // only a prefix of the original was normalized
   std::size_t original_bytes_used = 0;
+  // Readings of ambiguous tokens: spans of `alternative_text` (e.g. "t" → "tôi", "tao"), in the
+  // lexicon's order (most frequent first). Each is normalized exactly like `text`.
+  std::vector<ByteSpan> alternatives;
+  std::string alternative_text;
+
+  // Working buffers of the normalizer, kept here so that normalizing into a reused
+  // NormalizedText allocates nothing once they have grown. Contents are unspecified.
+  std::vector<char32_t> work_chars;
+  std::vector<ByteSpan> work_spans;
 
   // The original bytes behind normalized bytes [begin, end) of `text`.
   // REQUIRES: begin < end <= text.size().
@@ -55,6 +77,11 @@ struct NormalizedText {
   // The original bytes behind bytes [begin, end) of `shadow`.
   ByteSpan shadow_to_original(std::size_t begin, std::size_t end) const {
     return {shadow_map[begin].begin, shadow_map[end - 1].end};
+  }
+  // The k-th reading of an ambiguous token. REQUIRES: k < token.alternatives_count.
+  std::string_view alternative(const Token& token, std::size_t k) const {
+    const ByteSpan s = alternatives[token.alternatives_begin + k];
+    return std::string_view(alternative_text).substr(s.begin, s.end - s.begin);
   }
 };
 

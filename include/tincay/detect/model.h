@@ -1,0 +1,148 @@
+// tincay/detect/model.h — trained text classifiers: model files, inference and the model detector.
+//
+// A model is a hashed n-gram linear classifier (syllable n-grams and per-syllable character
+// n-grams of the normalized text and of its diacritics-free shadow) with a softmax (one label per
+// text) or a multi-label (one sigmoid per label) head, stored in a versioned binary file that is
+// memory-mapped at load. Training lives in tincay/detect/train.h; the file format in docs/models.md.
+//
+// Thread safety: a Model is immutable after loading; predict() may run on many threads at once
+// and allocates nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tincay/core/category.h"
+#include "tincay/core/normalized_text.h"
+#include "tincay/core/result.h"
+#include "tincay/detect.h"
+
+namespace tincay {
+
+// Which features a model hashes. Stored in the model file, so inference always extracts exactly
+// the features the model was trained on.
+struct FeatureConfig {
+  std::uint8_t word_ngrams = 3;         // syllable 1..N-grams of the normalized text (0: none)
+  std::uint8_t shadow_word_ngrams = 2;  // syllable 1..N-grams of the shadow (0: none)
+  std::uint8_t char_min = 2;            // character n-grams of each syllable, with < > marks,
+  std::uint8_t char_max = 5;            //   lengths char_min..char_max (char_max 0: none)
+  bool char_text = true;                // character n-grams of the normalized text
+  bool char_shadow = true;              // character n-grams of the shadow
+  std::uint8_t bucket_bits = 20;        // 2^bucket_bits hash buckets (8..26)
+  std::uint32_t hash_seed = 0x7c1a5eedu;
+
+  friend bool operator==(const FeatureConfig&, const FeatureConfig&) = default;
+};
+
+enum class ModelHead : std::uint8_t {
+  kSoftmax = 0,     // exactly one label per text; probabilities sum to 1
+  kMultiLabel = 1,  // any number of labels; one independent probability per label
+};
+
+enum class WeightFormat : std::uint8_t {
+  kFloat32 = 0,  // 4 bytes per weight
+  kInt8Row = 1,  // per bucket: one float scale and one int8 per label (about 1.3 bytes/weight)
+};
+
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+inline constexpr std::size_t kMaxModelLabels = 64;
+
+// Everything in a model file except the weights.
+struct ModelInfo {
+  std::string name;            // e.g. "vihsd"; findings are "model:<name>@<version>"
+  std::string version;         // e.g. "1"
+  std::string created_at;      // RFC 3339
+  std::string train_sha256;    // SHA-256 (hex) of the training data file(s) as read
+  std::string train_source;    // where the training data came from, in words
+  std::string hyperparameters; // the training flags, for the record
+  ModelHead head = ModelHead::kSoftmax;
+  WeightFormat format = WeightFormat::kInt8Row;
+  std::vector<std::string> labels;
+  // categories[i]: the closed category labels[i] maps to in `tincay scan`, or nullopt when the
+  // label flags nothing (e.g. CLEAN).
+  std::vector<std::optional<Category>> categories;
+  FeatureConfig features;
+  float temperature = 1.0f;    // calibration: probabilities use logits / temperature
+  std::vector<float> bias;     // one per label
+  // Metrics on the validation data used during training (never the reported dev split when
+  // trained by `make models`), e.g. {"macro_f1", 0.67}.
+  std::vector<std::pair<std::string, double>> metrics;
+};
+
+class MappedFile;
+
+class Model {
+ public:
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  // Memory-maps and validates the model file at `path`. Errors name the file and the reason
+  // (not a tincay model, unsupported format version, truncated, checksum mismatch, ...).
+  static Result<std::unique_ptr<Model>> load(const std::string& path);
+
+  // Parses a model from bytes in memory; `source` names it in errors. With verify_checksum false
+  // the trailing SHA-256 is not checked (the fuzzer uses this to reach the structural checks).
+  static Result<std::unique_ptr<Model>> from_bytes(std::string bytes, std::string_view source,
+                                                   bool verify_checksum = true);
+
+  const ModelInfo& info() const { return info_; }
+  std::size_t label_count() const { return info_.labels.size(); }
+  // "model:<name>@<version>"
+  const std::string& detector_name() const { return detector_name_; }
+
+  // Raw scores (before calibration). REQUIRES: out.size() == label_count().
+  void logits(const NormalizedText& text, float* out) const;
+  // Calibrated probabilities: softmax or per-label sigmoid of logits / temperature.
+  // REQUIRES: `out` has label_count() elements.
+  void predict(const NormalizedText& text, float* out) const;
+  // Applies the model's calibration to raw logits in place (logits → probabilities).
+  void calibrate(float* logits_to_probs) const;
+
+  // The bucket weights of one bucket as floats (for explanations and tests).
+  // REQUIRES: bucket < 2^bucket_bits, out has label_count() elements.
+  void bucket_weights(std::uint32_t bucket, float* out) const;
+
+ private:
+  Model() = default;
+  static Result<std::unique_ptr<Model>> parse(std::unique_ptr<MappedFile> file,
+                                              std::string_view source, bool verify_checksum);
+
+  std::unique_ptr<MappedFile> file_;
+  ModelInfo info_;
+  std::string detector_name_;
+  const unsigned char* weights_ = nullptr;  // into file_
+  std::size_t row_stride_ = 0;              // bytes per bucket
+};
+
+// Serializes a model to the binary format (weights given as floats, bucket-major:
+// weights[bucket * labels + label]); `info.format` chooses the stored precision.
+// REQUIRES: weights.size() == 2^bucket_bits * labels, info.bias.size() == labels.
+std::string serialize_model(const ModelInfo& info, const std::vector<float>& weights);
+
+// Feature buckets of `text` under `config`, in extraction order, duplicates kept (for tests and
+// training; inference hashes on the fly without this vector).
+void extract_features(const NormalizedText& text, const FeatureConfig& config,
+                      std::vector<std::uint32_t>& out);
+
+// Finds the bundled models by name: "vihsd" → <models_dir>/vihsd.model; a name containing '/'
+// or ending in ".model" is taken as a path.
+std::string resolve_model_path(const std::string& name_or_path, const std::string& models_dir);
+
+// The model detector: runs every model in `paths` on each post and reports, for every label that
+// maps to a category, a finding with the calibrated probability as its score when it reaches
+// `min_score`. Models with no label mapped to a category are validated but not run. Errors name
+// the model file at fault.
+Result<std::unique_ptr<Detector>> load_model_detector(const std::vector<std::string>& paths,
+                                                      double min_score = 0.4);
+
+// All "*.model" files in `dir`, sorted by name; empty when `dir` does not exist.
+std::vector<std::string> list_model_files(const std::string& dir);
+
+}  // namespace tincay

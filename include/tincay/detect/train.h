@@ -1,0 +1,107 @@
+// tincay/detect/train.h — training and evaluating the linear text classifiers of model.h.
+//
+// Training is AdaGrad on mini-batches of a class-weighted softmax (or per-label logistic) loss,
+// with early stopping on validation data and temperature calibration fitted on that same data.
+// It is deterministic for a given seed whatever the thread count: each mini-batch's gradients are
+// computed from the weights at the batch start, and each weight receives its updates in example
+// order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tincay/core/category.h"
+#include "tincay/core/normalized_text.h"
+#include "tincay/core/result.h"
+#include "tincay/core/thread_pool.h"
+#include "tincay/detect/model.h"
+
+namespace tincay {
+
+// One training or evaluation text with its label indices (exactly one for a softmax head).
+struct LabeledText {
+  NormalizedText text;
+  std::vector<std::uint16_t> labels;
+};
+
+struct TrainOptions {
+  ModelHead head = ModelHead::kSoftmax;
+  FeatureConfig features;
+  std::size_t max_epochs = 30;
+  std::size_t patience = 4;           // stop after this many epochs without a better validation
+  double learning_rate = 0.1;         // AdaGrad step size
+  double l2 = 0.0;                    // L2 penalty applied to the weights a batch touches
+  std::size_t batch_size = 128;
+  double class_weight_power = 0.5;    // class weight = (n / (labels * n_class))^power; 0 = none
+  std::uint64_t seed = 1;
+  std::size_t runs = 1;               // train this many seeds and average their weights
+  bool calibrate = true;              // fit a temperature on the validation data
+  WeightFormat format = WeightFormat::kInt8Row;
+};
+
+struct EpochReport {
+  std::size_t epoch = 0;
+  double train_loss = 0.0;            // mean weighted loss over the epoch
+  double valid_loss = 0.0;            // mean unweighted loss on validation
+  double valid_macro_f1 = 0.0;
+  bool improved = false;
+  double seconds = 0.0;
+};
+
+// Trains on `train`, early-stopping on `valid`. `info` supplies everything but the weights,
+// bias, temperature and metrics (name, version, labels, categories, provenance); the result is a
+// serialized model file. Errors: empty data, a label index out of range, a softmax example
+// without exactly one label.
+Result<std::string> train_model(const std::vector<LabeledText>& train,
+                                const std::vector<LabeledText>& valid, ModelInfo info,
+                                const TrainOptions& options, ThreadPool& pool,
+                                const std::function<void(const EpochReport&)>& progress);
+
+// Splits `data` into (train, validation) with `fraction` of each label's examples (by first
+// label) in validation, deterministically under `seed`.
+void holdout_split(std::vector<LabeledText> data, double fraction, std::uint64_t seed,
+                   std::vector<LabeledText>& train, std::vector<LabeledText>& valid);
+
+struct ClassMetrics {
+  std::string label;
+  double precision = 0.0;
+  double recall = 0.0;
+  double f1 = 0.0;
+  std::size_t support = 0;    // examples with this label
+  std::size_t predicted = 0;  // examples predicted with this label
+};
+
+struct EvalReport {
+  ModelHead head = ModelHead::kSoftmax;
+  std::size_t examples = 0;
+  double accuracy = 0.0;      // softmax: argmax correct; multi-label: every label right
+  double macro_f1 = 0.0;
+  double micro_f1 = 0.0;
+  double log_loss = 0.0;      // mean negative log-likelihood of the calibrated probabilities
+  double ece = 0.0;           // expected calibration error, 15 equal-width bins
+  std::vector<ClassMetrics> classes;
+  // confusion[true][predicted] (softmax only).
+  std::vector<std::vector<std::size_t>> confusion;
+};
+
+// Scores `model` on `data` (labels index model.info().labels); predictions run on `pool`.
+// Softmax predicts the argmax; multi-label predicts every label with probability >= 0.5.
+EvalReport evaluate_model(const Model& model, const std::vector<LabeledText>& data,
+                          ThreadPool& pool);
+
+// Computes the metrics from calibrated probabilities: probs[i * labels + k].
+EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
+                           const std::vector<LabeledText>& data, const std::vector<float>& probs);
+
+// One JSON object: accuracy, macro_f1, micro_f1, log_loss, ece, per-class metrics under
+// "classes", "confusion" (rows: true label), "labels", "examples".
+std::string eval_report_json(const EvalReport& report);
+
+// A human-readable table of the same.
+std::string eval_report_text(const EvalReport& report);
+
+}  // namespace tincay

@@ -1,0 +1,236 @@
+// The streaming campaign index: LSH buckets hold the most recent post per band key, and each post
+// links to the previous post of the same bucket, so a bucket is a chain that runs back in time and
+// stops at the window's edge. Evicting a post only touches the buckets it heads.
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <unordered_map>
+
+#include "tincay/dedup.h"
+
+#include "src/detect/dedup/text_features.h"
+
+namespace tincay {
+namespace {
+
+constexpr std::uint64_t kNoSeq = ~0ULL;
+constexpr std::uint8_t kNoCategory = 0xFF;
+
+struct Entry {
+  std::int64_t time = 0;
+  std::uint64_t cluster = 0;
+  std::uint64_t author = 0;  // 0: no author key
+  std::uint8_t category = kNoCategory;
+  std::vector<std::uint32_t> signature;
+  std::vector<std::uint64_t> band_keys;
+  std::vector<std::uint64_t> prev;  // per band: the previous post in the same bucket, or kNoSeq
+};
+
+struct Cluster {
+  std::size_t size = 0;
+  std::unordered_map<std::uint64_t, std::uint32_t> authors;  // hashed author key -> posts
+  std::array<std::uint32_t, kCategoryCount> flagged{};
+};
+
+std::string hex12(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf, 12);
+}
+
+// The category other detectors flagged this post for, if any. Spam is the default category of a
+// campaign anyway, and misinformation only ever comes from a matched fact-check, so neither
+// counts here.
+std::uint8_t flagged_category(const std::vector<Finding>& findings) {
+  std::array<double, kCategoryCount> keep{};
+  keep.fill(1.0);
+  for (const Finding& f : findings) {
+    keep[category_index(f.category)] *= 1.0 - std::clamp(f.score, 0.0, 1.0);
+  }
+  std::uint8_t best = kNoCategory;
+  double best_score = 0.5;
+  for (const Category c : kAllCategories) {
+    if (c == Category::kSpam || c == Category::kMisinformation) continue;
+    const double s = 1.0 - keep[category_index(c)];
+    if (s >= best_score) {
+      if (best == kNoCategory || s > best_score)
+        best = static_cast<std::uint8_t>(category_index(c));
+      best_score = s;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+class CampaignIndex::Impl {
+ public:
+  Impl(const CampaignOptions& options, const Clock& clock)
+      : options_(options), clock_(clock), hasher_(options.minhash) {}
+
+  ClusterInfo observe(const Post& post, const NormalizedText& text,
+                      std::vector<Finding>& findings) {
+    ClusterInfo info;
+    const std::string key = dedup_key(text);
+    if (key.empty() || key.size() < options_.min_key_bytes) return info;
+    const std::int64_t now = post.created_unix ? *post.created_unix : clock_.now_unix();
+    if (!has_time_ || now > watermark_) watermark_ = now;
+    has_time_ = true;
+    evict();
+
+    Entry e;
+    e.time = now;
+    e.author = post.author_key.empty() ? 0 : features::hash_bytes(post.author_key) | 1;
+    e.category = flagged_category(findings);
+    e.signature = hasher_.signature(key);
+    const std::size_t bands = hasher_.options().bands;
+    e.band_keys.resize(bands);
+    e.prev.assign(bands, kNoSeq);
+
+    // Candidates: the most recent posts of each bucket this post falls into.
+    double best = 0.0;
+    std::uint64_t best_seq = kNoSeq;
+    candidates_.clear();
+    for (std::size_t b = 0; b < bands; ++b) {
+      e.band_keys[b] = hasher_.band_key(e.signature, b);
+      const auto head = heads_.find(e.band_keys[b]);
+      if (head == heads_.end()) continue;
+      e.prev[b] = head->second;
+      std::uint64_t seq = head->second;
+      for (std::size_t n = 0; n < options_.max_chain && seq != kNoSeq && seq >= first_seq_; ++n) {
+        candidates_.push_back(seq);
+        seq = at(seq).prev[b];
+      }
+    }
+    std::sort(candidates_.begin(), candidates_.end());
+    candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    // Newest first, so ties go to the most recent post (the cluster that is alive now).
+    for (auto it = candidates_.rbegin(); it != candidates_.rend(); ++it) {
+      const double s = MinHasher::similarity(e.signature, at(*it).signature);
+      if (s > best) {
+        best = s;
+        best_seq = *it;
+      }
+    }
+
+    const std::uint64_t seq = first_seq_ + entries_.size();
+    if (best_seq != kNoSeq && best >= options_.min_similarity) {
+      e.cluster = at(best_seq).cluster;
+      info.joined = true;
+      info.similarity = best;
+    } else {
+      e.cluster = features::mix64(features::hash_bytes(post.id) ^ seq) | 1;
+      info.similarity = 1.0;
+    }
+    for (std::size_t b = 0; b < bands; ++b) heads_[e.band_keys[b]] = seq;
+
+    Cluster& c = clusters_[e.cluster];
+    ++c.size;
+    if (e.author != 0) ++c.authors[e.author];
+    if (e.category != kNoCategory) ++c.flagged[e.category];
+    info.cluster_id = hex12(e.cluster);
+    info.size = c.size;
+    info.authors = c.authors.size();
+    info.campaign = options_.min_authors > 0 && info.authors >= options_.min_authors;
+    if (info.campaign) findings.push_back(campaign_finding(c, info, text));
+    bytes_ += entry_bytes(e);
+    entries_.push_back(std::move(e));
+    return info;
+  }
+
+  std::size_t posts() const { return entries_.size(); }
+  std::size_t clusters() const { return clusters_.size(); }
+  std::size_t memory_bytes() const {
+    // Hash-map nodes cost roughly their payload plus two pointers.
+    return bytes_ + heads_.size() * 32 + clusters_.size() * (sizeof(Cluster) + 32) +
+           author_slots() * 32 + entries_.size() * sizeof(Entry);
+  }
+
+ private:
+  Entry& at(std::uint64_t seq) { return entries_[seq - first_seq_]; }
+
+  static std::size_t entry_bytes(const Entry& e) {
+    return e.signature.capacity() * 4 + (e.band_keys.capacity() + e.prev.capacity()) * 8;
+  }
+
+  std::size_t author_slots() const {
+    std::size_t n = 0;
+    for (const auto& [key, c] : clusters_) n += c.authors.size();
+    return n;
+  }
+
+  // Forgets posts older than the window, and the oldest posts beyond max_posts.
+  void evict() {
+    while (!entries_.empty() && (entries_.front().time < watermark_ - options_.window_seconds ||
+                                 entries_.size() >= std::max<std::size_t>(1, options_.max_posts))) {
+      Entry& e = entries_.front();
+      for (std::size_t b = 0; b < e.band_keys.size(); ++b) {
+        const auto head = heads_.find(e.band_keys[b]);
+        if (head != heads_.end() && head->second == first_seq_) heads_.erase(head);
+      }
+      const auto it = clusters_.find(e.cluster);
+      if (it != clusters_.end()) {
+        Cluster& c = it->second;
+        if (e.author != 0) {
+          const auto a = c.authors.find(e.author);
+          if (a != c.authors.end() && --a->second == 0) c.authors.erase(a);
+        }
+        if (e.category != kNoCategory && c.flagged[e.category] > 0) --c.flagged[e.category];
+        if (--c.size == 0) clusters_.erase(it);
+      }
+      bytes_ -= entry_bytes(e);
+      entries_.pop_front();
+      ++first_seq_;
+    }
+  }
+
+  Finding campaign_finding(const Cluster& c, const ClusterInfo& info,
+                           const NormalizedText& text) const {
+    Finding f;
+    f.category = Category::kSpam;
+    std::uint32_t most = 0;
+    for (const Category cat : kAllCategories) {
+      const std::uint32_t n = c.flagged[category_index(cat)];
+      if (n > most) {
+        most = n;
+        f.category = cat;
+      }
+    }
+    f.detector = "dup:" + info.cluster_id;
+    f.score = options_.score;
+    f.evidence.push_back({0, static_cast<std::uint32_t>(text.original_bytes_used)});
+    f.reason = "copy-paste campaign: " + std::to_string(info.size) + " near-identical posts from " +
+               std::to_string(info.authors) + " distinct authors within " +
+               std::to_string(options_.window_seconds) + " s";
+    f.value = "cluster=" + info.cluster_id + ";size=" + std::to_string(info.size) +
+              ";authors=" + std::to_string(info.authors);
+    f.truncated = text.truncated;
+    return f;
+  }
+
+  CampaignOptions options_;
+  const Clock& clock_;
+  MinHasher hasher_;
+  std::deque<Entry> entries_;
+  std::uint64_t first_seq_ = 0;                             // sequence number of entries_.front()
+  std::unordered_map<std::uint64_t, std::uint64_t> heads_;  // band key -> newest post
+  std::unordered_map<std::uint64_t, Cluster> clusters_;
+  std::vector<std::uint64_t> candidates_;
+  std::int64_t watermark_ = 0;  // the latest post time seen
+  bool has_time_ = false;
+  std::size_t bytes_ = 0;
+};
+
+CampaignIndex::CampaignIndex(const CampaignOptions& options, const Clock& clock)
+    : options_(options), impl_(std::make_unique<Impl>(options, clock)) {}
+CampaignIndex::~CampaignIndex() = default;
+
+ClusterInfo CampaignIndex::observe(const Post& post, const NormalizedText& text,
+                                   std::vector<Finding>& findings) {
+  return impl_->observe(post, text, findings);
+}
+std::size_t CampaignIndex::posts_in_window() const { return impl_->posts(); }
+std::size_t CampaignIndex::clusters() const { return impl_->clusters(); }
+std::size_t CampaignIndex::memory_bytes() const { return impl_->memory_bytes(); }
+
+}  // namespace tincay

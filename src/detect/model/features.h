@@ -1,0 +1,181 @@
+// Feature hashing for the linear models: a streaming pass over the normalized text and its shadow
+// that calls emit(bucket) for every hashed feature, with no allocation. Training and inference
+// share this one function, so a model always sees the features it was trained on.
+//
+// Tokens are found here, not taken from NormalizedText::tokens, so that a change in the
+// normalizer's tokenizer cannot silently shift the features of an existing model: a token is a
+// run of letters/digits, or a run of other non-space characters (punctuation, emoji) in which a
+// character repeated more than twice counts twice (":)))))" and ":))" hash alike).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "tincay/detect/model.h"
+
+namespace tincay::model_internal {
+
+inline std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+inline constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+// Decodes one code point of valid-or-not UTF-8 at s[i], advancing i; invalid bytes decode as
+// themselves so hashing never reads past the end.
+inline char32_t next_code_point(std::string_view s, std::size_t& i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    ++i;
+    return b0;
+  }
+  const std::size_t len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
+  if (len == 1 || i + len > s.size()) {
+    ++i;
+    return b0;
+  }
+  char32_t cp = b0 & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return b0;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  i += len;
+  return cp;
+}
+
+inline bool is_space_cp(char32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
+
+// Letters and digits of Latin (Vietnamese included) and the other alphabetic scripts; symbols,
+// punctuation and emoji are not word characters.
+inline bool is_word_cp(char32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  }
+  if (cp < 0xC0) return false;
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp < 0x2000) return true;                   // Latin, combining marks, Greek, Cyrillic, Thai...
+  if (cp >= 0x3040 && cp <= 0x9FFF) return true;  // kana, CJK
+  if (cp >= 0xAC00 && cp <= 0xD7A3) return true;  // Hangul
+  return false;
+}
+
+// Distinct seeds per feature group keep the groups apart in the shared bucket space.
+struct StreamSeeds {
+  std::uint64_t token;
+  std::uint64_t uni;
+  std::uint64_t bi;
+  std::uint64_t tri;
+  std::uint64_t chars;
+};
+
+inline StreamSeeds make_seeds(std::uint32_t hash_seed, std::uint64_t stream) {
+  const std::uint64_t base = mix64(hash_seed ^ (stream * 0x9E3779B97F4A7C15ULL));
+  return {mix64(base + 1), mix64(base + 2), mix64(base + 3), mix64(base + 4), mix64(base + 5)};
+}
+
+inline constexpr std::size_t kMaxCharsPerToken = 48;
+
+// Hashes the syllable n-grams (1..word_n) and, when char_max > 0, the character n-grams of every
+// word token of `s`; calls emit(bucket) for each.
+template <typename Emit>
+void hash_stream(std::string_view s, const StreamSeeds& seeds, int word_n, int char_min,
+                 int char_max, std::uint32_t mask, Emit& emit) {
+  std::uint64_t prev1 = seeds.token ^ 0xB05;  // sentence start
+  std::uint64_t prev2 = prev1;
+  std::size_t i = 0;
+  const auto emit_words = [&](std::uint64_t t) {
+    if (word_n >= 1) emit(static_cast<std::uint32_t>(mix64(t ^ seeds.uni)) & mask);
+    if (word_n >= 2) emit(static_cast<std::uint32_t>(mix64(mix64(prev1 ^ seeds.bi) ^ t)) & mask);
+    if (word_n >= 3) {
+      emit(static_cast<std::uint32_t>(mix64(mix64(mix64(prev2 ^ seeds.tri) ^ prev1) ^ t)) & mask);
+    }
+    prev2 = prev1;
+    prev1 = t;
+  };
+  char32_t cps[kMaxCharsPerToken + 2];
+  while (i < s.size()) {
+    std::size_t j = i;
+    const char32_t cp = next_code_point(s, j);
+    if (is_space_cp(cp)) {
+      i = j;
+      continue;
+    }
+    std::uint64_t h = seeds.token;
+    if (is_word_cp(cp)) {
+      std::size_t n = 0;
+      cps[0] = '<';
+      char32_t c = cp;
+      for (;;) {
+        h = (h ^ c) * kFnvPrime;
+        if (n < kMaxCharsPerToken) cps[++n] = c;
+        i = j;
+        if (i >= s.size()) break;
+        c = next_code_point(s, j);
+        if (!is_word_cp(c)) break;
+      }
+      emit_words(mix64(h));
+      if (char_max > 0) {
+        cps[n + 1] = '>';
+        const std::size_t total = n + 2;
+        for (std::size_t start = 0; start < total; ++start) {
+          std::uint64_t g = seeds.chars;
+          for (std::size_t len = 1; len <= static_cast<std::size_t>(char_max); ++len) {
+            const std::size_t pos = start + len - 1;
+            if (pos >= total) break;
+            g = (g ^ cps[pos]) * kFnvPrime;
+            if (len >= static_cast<std::size_t>(char_min) && len < total) {
+              emit(static_cast<std::uint32_t>(mix64(g + len)) & mask);
+            }
+          }
+        }
+      }
+    } else {
+      // A run of symbols; a character repeated more than twice counts twice.
+      char32_t last = 0;
+      int repeat = 0;
+      char32_t c = cp;
+      for (;;) {
+        repeat = c == last ? repeat + 1 : 1;
+        last = c;
+        if (repeat <= 2) h = (h ^ c) * kFnvPrime;
+        i = j;
+        if (i >= s.size()) break;
+        c = next_code_point(s, j);
+        if (is_space_cp(c) || is_word_cp(c)) break;
+      }
+      emit_words(mix64(h));
+    }
+  }
+  const bool any_token = prev1 != (seeds.token ^ 0xB05);
+  if (word_n >= 2 && any_token) {
+    emit(static_cast<std::uint32_t>(mix64(mix64(prev1 ^ seeds.bi) ^ 0xE05)) & mask);
+  }
+}
+
+// Every feature of `text` under `config`.
+template <typename Emit>
+void for_each_feature(const NormalizedText& text, const FeatureConfig& config, Emit& emit) {
+  const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
+  const int cmax = config.char_max;
+  const int cmin = config.char_min;
+  const StreamSeeds text_seeds = make_seeds(config.hash_seed, 1);
+  hash_stream(text.text, text_seeds, config.word_ngrams, cmin, config.char_text ? cmax : 0, mask,
+              emit);
+  if (config.shadow_word_ngrams > 0 || (config.char_shadow && cmax > 0)) {
+    const StreamSeeds shadow_seeds = make_seeds(config.hash_seed, 2);
+    hash_stream(text.shadow, shadow_seeds, config.shadow_word_ngrams, cmin,
+                config.char_shadow ? cmax : 0, mask, emit);
+  }
+}
+
+}  // namespace tincay::model_internal

@@ -1,0 +1,128 @@
+// Inference: hash the features of a text and sum their weight rows, straight from the mapped
+// file, with no allocation. Each feature occurrence counts, and the sum is scaled by
+// 1/sqrt(feature count) so long and short posts land on the same scale.
+#include <cmath>
+#include <cstring>
+
+#include "src/detect/model/features.h"
+#include "tincay/detect/model.h"
+
+namespace tincay {
+namespace {
+
+template <std::size_t kLabels>
+struct FixedAccumulator {
+  const unsigned char* weights;
+  std::size_t stride;
+  float sum[kLabels > 0 ? kLabels : 1] = {};
+  std::uint32_t count = 0;
+
+  void operator()(std::uint32_t bucket) {
+    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+    float scale;
+    std::memcpy(&scale, row, 4);
+    const auto* q = reinterpret_cast<const std::int8_t*>(row + 4);
+    for (std::size_t k = 0; k < kLabels; ++k) sum[k] += scale * static_cast<float>(q[k]);
+    ++count;
+  }
+};
+
+struct GenericAccumulator {
+  const unsigned char* weights;
+  std::size_t stride;
+  std::size_t labels;
+  bool int8;
+  float* sum;
+  std::uint32_t count = 0;
+
+  void operator()(std::uint32_t bucket) {
+    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+    if (int8) {
+      float scale;
+      std::memcpy(&scale, row, 4);
+      const auto* q = reinterpret_cast<const std::int8_t*>(row + 4);
+      for (std::size_t k = 0; k < labels; ++k) sum[k] += scale * static_cast<float>(q[k]);
+    } else {
+      for (std::size_t k = 0; k < labels; ++k) {
+        float w;
+        std::memcpy(&w, row + 4 * k, 4);
+        sum[k] += w;
+      }
+    }
+    ++count;
+  }
+};
+
+void finish(const std::vector<float>& bias, const float* sum, std::uint32_t count, float* out) {
+  const float scale = count > 0 ? 1.0f / std::sqrt(static_cast<float>(count)) : 0.0f;
+  for (std::size_t k = 0; k < bias.size(); ++k) out[k] = bias[k] + scale * sum[k];
+}
+
+template <std::size_t kLabels>
+void fixed_logits(const NormalizedText& text, const FeatureConfig& config,
+                  const unsigned char* weights, std::size_t stride,
+                  const std::vector<float>& bias, float* out) {
+  FixedAccumulator<kLabels> acc{weights, stride};
+  model_internal::for_each_feature(text, config, acc);
+  finish(bias, acc.sum, acc.count, out);
+}
+
+}  // namespace
+
+void Model::logits(const NormalizedText& text, float* out) const {
+  const std::size_t labels = label_count();
+  if (info_.format == WeightFormat::kInt8Row && labels == 2) {
+    return fixed_logits<2>(text, info_.features, weights_, row_stride_, info_.bias, out);
+  }
+  if (info_.format == WeightFormat::kInt8Row && labels == 3) {
+    return fixed_logits<3>(text, info_.features, weights_, row_stride_, info_.bias, out);
+  }
+  float sum[kMaxModelLabels] = {};
+  GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
+                         sum};
+  model_internal::for_each_feature(text, info_.features, acc);
+  finish(info_.bias, sum, acc.count, out);
+}
+
+void Model::calibrate(float* v) const {
+  const std::size_t labels = label_count();
+  const float inv_t = 1.0f / info_.temperature;
+  if (info_.head == ModelHead::kMultiLabel) {
+    for (std::size_t k = 0; k < labels; ++k) v[k] = 1.0f / (1.0f + std::exp(-v[k] * inv_t));
+    return;
+  }
+  float max = v[0];
+  for (std::size_t k = 1; k < labels; ++k) max = std::max(max, v[k]);
+  float total = 0.0f;
+  for (std::size_t k = 0; k < labels; ++k) {
+    v[k] = std::exp((v[k] - max) * inv_t);
+    total += v[k];
+  }
+  for (std::size_t k = 0; k < labels; ++k) v[k] /= total;
+}
+
+void Model::predict(const NormalizedText& text, float* out) const {
+  logits(text, out);
+  calibrate(out);
+}
+
+void Model::bucket_weights(std::uint32_t bucket, float* out) const {
+  const unsigned char* row = weights_ + static_cast<std::size_t>(bucket) * row_stride_;
+  const std::size_t labels = label_count();
+  if (info_.format == WeightFormat::kFloat32) {
+    std::memcpy(out, row, 4 * labels);
+    return;
+  }
+  float scale;
+  std::memcpy(&scale, row, 4);
+  const auto* q = reinterpret_cast<const std::int8_t*>(row + 4);
+  for (std::size_t k = 0; k < labels; ++k) out[k] = scale * static_cast<float>(q[k]);
+}
+
+void extract_features(const NormalizedText& text, const FeatureConfig& config,
+                      std::vector<std::uint32_t>& out) {
+  auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
+  model_internal::for_each_feature(text, config, push);
+}
+
+}  // namespace tincay

@@ -1,0 +1,114 @@
+// Lexicon file parsing and the open-addressing lookup table.
+#include "src/normalize/teencode.h"
+
+#include <string>
+
+#include "tincay/core/utf8.h"
+
+namespace tincay::normalize_internal {
+namespace {
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t at = s.find(sep, start);
+    if (at == std::string_view::npos) {
+      out.push_back(s.substr(start));
+      return out;
+    }
+    out.push_back(s.substr(start, at - start));
+    start = at + 1;
+  }
+}
+
+bool has_space_or_control(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) <= 0x20) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status TeencodeLexicon::parse_into(std::string_view path, std::string_view text,
+                                   std::vector<LexiconEntry>& entries) {
+  if (!utf8::is_valid(text)) {
+    return make_error(ErrorCode::kInvalidInput, "invalid UTF-8", std::string(path));
+  }
+  std::size_t line_no = 0;
+  for (std::string_view line : split(text, '\n')) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const std::string where = std::string(path) + ":" + std::to_string(line_no);
+    const std::vector<std::string_view> fields = split(line, '\t');
+    if (fields.size() != 4) {
+      return make_error(ErrorCode::kInvalidInput,
+                        "expected 4 tab-separated fields (form, expansion, alternatives, "
+                        "evidence), got " +
+                            std::to_string(fields.size()),
+                        where);
+    }
+    LexiconEntry entry;
+    entry.form = std::string(fields[0]);
+    if (entry.form.empty() || has_space_or_control(entry.form)) {
+      return make_error(ErrorCode::kInvalidInput, "the form must be one word", where);
+    }
+    if (fields[1] != "-") entry.expansion = std::string(fields[1]);
+    if (fields[1].empty()) {
+      return make_error(ErrorCode::kInvalidInput, "empty expansion (use '-' for none)", where);
+    }
+    if (fields[2] != "-") {
+      for (std::string_view alt : split(fields[2], '|')) {
+        if (alt.empty()) {
+          return make_error(ErrorCode::kInvalidInput, "empty alternative", where);
+        }
+        entry.alternatives.emplace_back(alt);
+      }
+    }
+    if (entry.expansion.empty() && entry.alternatives.size() < 2) {
+      return make_error(ErrorCode::kInvalidInput,
+                        "a form without expansion must list at least two alternatives", where);
+    }
+    bool replaced = false;
+    for (LexiconEntry& e : entries) {
+      if (e.form == entry.form) {
+        e = entry;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) entries.push_back(std::move(entry));
+  }
+  return ok_status();
+}
+
+TeencodeLexicon::TeencodeLexicon(std::vector<LexiconEntry> entries) : entries_(std::move(entries)) {
+  std::size_t cap = 16;
+  while (cap < entries_.size() * 3) cap <<= 1;
+  slots_.assign(cap, -1);
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    max_form_bytes_ = std::max(max_form_bytes_, entries_[i].form.size());
+    std::size_t at = hash_form(entries_[i].form) & (cap - 1);
+    while (slots_[at] >= 0) {
+      if (entries_[static_cast<std::size_t>(slots_[at])].form == entries_[i].form) break;
+      at = (at + 1) & (cap - 1);
+    }
+    slots_[at] = static_cast<std::int32_t>(i);
+  }
+}
+
+const LexiconEntry* TeencodeLexicon::find(std::string_view form) const {
+  if (slots_.empty() || form.size() > max_form_bytes_) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t at = hash_form(form) & mask;
+  while (slots_[at] >= 0) {
+    const LexiconEntry& e = entries_[static_cast<std::size_t>(slots_[at])];
+    if (e.form == form) return &e;
+    at = (at + 1) & mask;
+  }
+  return nullptr;
+}
+
+}  // namespace tincay::normalize_internal
