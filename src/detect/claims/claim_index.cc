@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -117,7 +118,7 @@ struct ClaimData {
   double shadow_weight = 0.0;  // sum of the weights of its distinct shadow terms
   std::vector<std::uint32_t> grams;
   std::vector<std::uint64_t> shadow_words;  // sorted hashes of its shadow unigrams
-  std::string padded_key;                   // " " + dedup key + " "
+  std::vector<std::uint32_t> markers;       // sorted indices of the debunk markers it contains
 };
 
 }  // namespace
@@ -166,7 +167,11 @@ class ClaimIndex::Impl {
       std::sort(data[c].shadow_words.begin(), data[c].shadow_words.end());
       const std::string key = dedup_key(n);
       data[c].grams = char_grams(key);
-      data[c].padded_key = " " + key + " ";
+      const std::string padded = " " + key + " ";
+      for (std::size_t m = 0; m < debunk.size(); ++m) {
+        if (contains_phrase(padded, debunk[m]))
+          data[c].markers.push_back(static_cast<std::uint32_t>(m));
+      }
       data[c].length = static_cast<double>(t.size());
       total_length += data[c].length;
       std::sort(t.begin(), t.end(), [](const Term& a, const Term& b) { return a.hash < b.hash; });
@@ -215,8 +220,12 @@ class ClaimIndex::Impl {
     terms_of(text.shadow, options.max_query_bytes, kTagShadow, true, stop, t, words);
     const std::vector<ByteSpan> shadow_words = words;
     std::sort(t.begin(), t.end(), [](const Term& a, const Term& b) { return a.hash < b.hash; });
-    std::vector<float> bm25(claims.size(), 0.0f);
-    std::vector<float> cover(claims.size(), 0.0f);
+    // Scores live in arrays indexed by claim; only the `seen` bitmap needs clearing, so a post
+    // costs what its postings cost, not what the database's size costs.
+    const std::size_t n = claims.size();
+    const auto bm25 = std::make_unique_for_overwrite<float[]>(n);
+    const auto cover = std::make_unique_for_overwrite<float[]>(n);
+    std::vector<std::uint64_t> seen((n + 63) / 64, 0);
     std::vector<std::uint32_t> touched;
     for (std::size_t i = 0; i < t.size(); ++i) {
       if (i > 0 && t[i].hash == t[i - 1].hash) continue;
@@ -225,7 +234,14 @@ class ClaimIndex::Impl {
       const IndexedTerm& it = found->second;
       const auto weight = static_cast<float>(it.shadow ? it.weight : 0.0);
       for (const Posting& p : it.postings) {
-        if (bm25[p.claim] == 0.0f) touched.push_back(p.claim);
+        std::uint64_t& word = seen[p.claim / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (p.claim % 64);
+        if ((word & bit) == 0) {
+          word |= bit;
+          touched.push_back(p.claim);
+          bm25[p.claim] = 0.0f;
+          cover[p.claim] = 0.0f;
+        }
         bm25[p.claim] += p.bm25;
         cover[p.claim] += weight;
       }
@@ -241,7 +257,15 @@ class ClaimIndex::Impl {
     std::string key = dedup_key(text);
     if (key.size() > options.max_query_bytes) key.resize(options.max_query_bytes);
     const std::vector<std::uint32_t> grams = char_grams(key);
-    const std::string padded = " " + key + " ";
+    // The debunk markers this post carries, found once per post rather than per candidate.
+    std::vector<std::uint32_t> post_markers;
+    {
+      const std::string padded = " " + key + " ";
+      for (std::size_t i = 0; i < debunk.size(); ++i) {
+        if (contains_phrase(padded, debunk[i]))
+          post_markers.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
     for (const std::uint32_t c : touched) {
       const ClaimData& d = data[c];
       ClaimMatch m;
@@ -252,8 +276,8 @@ class ClaimIndex::Impl {
                                 : static_cast<double>(intersect_count(d.grams, grams)) /
                                       static_cast<double>(d.grams.size());
       m.score = 0.5 * m.coverage + 0.5 * m.chars;
-      for (const std::string& marker : debunk) {
-        if (contains_phrase(padded, marker) && !contains_phrase(d.padded_key, marker)) {
+      for (const std::uint32_t marker : post_markers) {
+        if (!std::binary_search(d.markers.begin(), d.markers.end(), marker)) {
           m.debunked = true;
           break;
         }
