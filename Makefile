@@ -16,6 +16,7 @@ build: deps
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 run: build
+	@[ -f web/dist/index.html ] || { echo "== building the web dashboard (scripts/web build)"; scripts/web build; }
 	@echo "== tincay scan examples/posts.jsonl --db tincay.db"
 	@$(RELEASE_DIR)/tincay scan examples/posts.jsonl --db tincay.db --out $(RELEASE_DIR)/decisions.jsonl; \
 	  rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ] || exit $$rc
@@ -27,6 +28,8 @@ run: build
 	@echo "  echo 'Đây là văn bản thử nghiệm' | $(RELEASE_DIR)/tincay normalize"
 	@echo "  sqlite3 tincay.db 'SELECT action, COUNT(*) FROM decisions GROUP BY action'"
 	@echo "  $(RELEASE_DIR)/tincay scan --help"
+	@echo "  $(RELEASE_DIR)/tincay keys create --db tincay.db --role reviewer   # then:"
+	@echo "  $(RELEASE_DIR)/tincay serve --db tincay.db   # dashboard at http://127.0.0.1:8080/"
 
 test: deps
 	@cmake -S . -B $(TEST_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug \
@@ -57,6 +60,15 @@ bench: deps
 	@echo "== bench/scan_e2e.sh"; bench/scan_e2e.sh build/bench
 	@echo "== bench/normalize_e2e.sh"; bench/normalize_e2e.sh build/bench
 	@echo "== bench/serve.sh"; bench/serve.sh build/bench
+	@echo "== bench/models_vs_fasttext.sh"; bench/models_vs_fasttext.sh build/bench
+	@echo "== bench/scale_e2e.sh"; bench/scale_e2e.sh build/bench
+
+# Soak test of tincay serve (bench/soak.sh): steady load on POST /v1/scan for SOAK_SECONDS
+# (default 300) with the server's RSS sampled; fails on any non-2xx answer, socket error or memory
+# growth. SOAK_SECONDS=30 make soak for a short run. Figures go to docs/benchmarks.md.
+SOAK_SECONDS ?= 300
+soak: build
+	@SOAK_SECONDS=$(SOAK_SECONDS) bench/soak.sh $(RELEASE_DIR)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

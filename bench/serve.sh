@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # tincay serve under load: wrk (1 thread, 10 s) against POST /v1/scan with one short post per
 # request, then with batches of 1,000 posts (the bundled sample, cycled). Prints requests/s, p99
-# latency and, for batches, posts/s. Usage: bench/serve.sh BUILD_DIR [CONNECTIONS] [SECONDS]
+# latency, for batches posts/s, and the server's own CPU time per request (from /proc: a figure
+# that other processes on the same cores disturb much less than requests/s).
+# Usage: bench/serve.sh BUILD_DIR [CONNECTIONS] [SECONDS]; SERVE_ARGS adds `tincay serve` options,
+# ONLY=single|batch runs one of the two workloads.
 set -euo pipefail
 build=${1:?usage: serve.sh BUILD_DIR [CONNECTIONS] [SECONDS]}
 conns=${2:-16}
@@ -13,7 +16,8 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 key=$("$tincay" keys create --db "$work/t.db" --role ingest 2>/dev/null | tail -n 1)
-"$tincay" serve --db "$work/t.db" --listen 127.0.0.1:0 --rate-limit 0 --max-batch 1000 \
+# shellcheck disable=SC2086
+"$tincay" serve --db "$work/t.db" --listen 127.0.0.1:0 --rate-limit 0 --max-batch 1000 ${SERVE_ARGS:-} \
   > "$work/serve.out" 2> "$work/serve.err" & pid=$!
 for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")/v1/scan
@@ -39,12 +43,27 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 local f = io.open("$work/batch.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
-echo "== POST /v1/scan, one short post, $conns connections, ${secs}s"
-wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$work/single.lua" "$url" \
-  | grep -E 'Requests/sec|99%|Socket errors|Non-2xx'
-bconns=$(( conns < 4 ? conns : 4 ))
-echo "== POST /v1/scan, batches of 1,000 posts, $bconns connections, ${secs}s"
-out=$(wrk -t1 -c"$bconns" -d"${secs}s" --latency -s "$work/batch.lua" "$url")
-echo "$out" | grep -E 'Requests/sec|99%|Socket errors|Non-2xx'
-rps=$(echo "$out" | sed -n 's/^Requests\/sec: *//p')
-python3 -c "print(f'posts/s: {float(\"$rps\") * 1000:,.0f}')"
+only=${ONLY:-}
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# run_wrk CONNECTIONS LUA: wrk's summary lines, then the server's CPU ms per request.
+run_wrk() {
+  local before after out reqs
+  before=$(cpu)
+  out=$(wrk -t1 -c"$1" -d"${secs}s" --timeout 30s --latency -s "$2" "$url")
+  after=$(cpu)
+  echo "$out" | grep -E 'Requests/sec|99%|Socket errors|Non-2xx'
+  reqs=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+  python3 -c "print(f'server CPU per request: {($after - $before) / $ticks / max($reqs, 1) * 1e3:.3f} ms ({$reqs} requests)')"
+  rps=$(echo "$out" | sed -n 's/^Requests\/sec: *//p')
+}
+if [ "$only" != batch ]; then
+  echo "== POST /v1/scan, one short post, $conns connections, ${secs}s"
+  run_wrk "$conns" "$work/single.lua"
+fi
+if [ "$only" != single ]; then
+  bconns=$(( conns < 4 ? conns : 4 ))
+  echo "== POST /v1/scan, batches of 1,000 posts, $bconns connections, ${secs}s"
+  run_wrk "$bconns" "$work/batch.lua"
+  python3 -c "print(f'posts/s: {float(\"$rps\") * 1000:,.0f}')"
+fi

@@ -8,6 +8,9 @@ pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 # tincay serve's HTTP server (docs/http-library.md).
 pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
+# Scale-out (docs/scaling.md): PostgreSQL store (libpq) and the NATS JetStream client (cnats).
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
 # Rule matching uses Hyperscan where it exists (x86-64); elsewhere the portable matcher serves the
 # same interface (src/detect/rules/matcher.h).
 option(TINCAY_WITH_HYPERSCAN "Match rule packs with Hyperscan when libhs is available" ON)

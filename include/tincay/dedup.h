@@ -65,7 +65,7 @@ class MinHasher {
 
 struct CampaignOptions {
   MinHashOptions minhash;
-  std::int64_t window_seconds = 24 * 3600;  // posts older than this (by post time) are forgotten
+  std::int64_t window_seconds = 86400;  // posts older than this (by post time) are forgotten
   std::size_t min_authors = 5;  // a cluster is a campaign from this many distinct authors on
   double min_similarity = 0.6;  // estimated Jaccard to join a cluster
   // Posts whose dedup key is shorter get no cluster: short stock phrases ("hay quá", "ngu vãi")

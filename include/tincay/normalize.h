@@ -23,9 +23,9 @@ struct NormalizeOptions {
   // Longer inputs are cut at a code-point boundary and NormalizedText::truncated is set, which
   // bounds the work any detector does on a huge post.
   std::size_t max_input_bytes = 64u << 10;
-  // Directory holding the normalizer's data files (data/normalize/teencode.tsv, required, and
-  // data/normalize/teencode-extra.tsv, optional); empty uses built-in behaviour only (no
-  // teencode lexicon).
+  // Directory holding the normalizer's data files (data/normalize/teencode.tsv, required;
+  // data/normalize/teencode-extra.tsv and unmarked-words.tsv, optional); empty uses built-in
+  // behaviour only (no teencode lexicon).
   std::string data_dir;
   // Expand teencode and abbreviations from the lexicon ("ko" → "không").
   bool expand_teencode = true;

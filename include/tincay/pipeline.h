@@ -7,10 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
-
-#include <mutex>
 
 #include "tincay/core/claim.h"
 #include "tincay/core/decision.h"
@@ -53,6 +52,8 @@ class Pipeline {
   std::vector<Decision> process_batch(const std::vector<Post>& posts, ThreadPool& pool) const;
 
   const Policy& policy() const { return policy_; }
+  // The normalizer every post goes through first (the rule playground shows its output).
+  const Normalizer& normalizer() const { return normalizer_; }
 
  private:
   Pipeline(Normalizer normalizer, Policy policy)

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -101,7 +102,7 @@ Response json_error(int status, std::string_view message, std::string_view field
 // ---- the service -------------------------------------------------------------------------------
 
 struct ServeOptions {
-  std::string db_path = "tincay.db";
+  std::string db_path = "tincay.db";  // a SQLite file, or postgresql://... (open_store)
   std::string listen_host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (HttpServer::port() tells which)
   std::size_t max_body_bytes = 8u << 20;
@@ -110,9 +111,12 @@ struct ServeOptions {
   double rate_burst = 4000;
   unsigned timeout_seconds = 30;  // idle/read/write timeout of a connection
   std::size_t http_threads = 2;
-  std::size_t scan_threads = 0;  // pipeline workers for batches; 0: all cores
-  std::string secret;            // pseudonymization secret (as tincay scan uses)
-  std::string openapi_path;      // api/openapi.json
+  std::size_t scan_threads = 0;      // pipeline workers for batches; 0: all cores
+  std::string secret;                // pseudonymization secret (as tincay scan uses)
+  std::string openapi_path;          // api/openapi.json
+  std::string web_root;              // the dashboard's built files (web/dist); empty: not served
+  std::size_t trends_k = 10;         // GET /v1/trends shows numbers from >= trends_k authors (>= 5)
+  std::string trends_emotion_model;  // named in GET /v1/trends, e.g. "model:vsmec@1"
   PipelineOptions pipeline;
   const Clock* clock = nullptr;  // nullptr: the system clock; must outlive the Api
 };
@@ -128,6 +132,14 @@ class Api {
 
   // Answers one request: authentication, access table, rate limit, then the endpoint.
   Response handle(const Request& request);
+
+  // Receives a response; called exactly once per request, and must not block.
+  using Done = std::function<void(Response)>;
+  // The same, without waiting for the database: `done` is called on this thread before
+  // handle_async returns, except for POST /v1/scan, whose answer is sent from the writer thread
+  // once its decisions are committed (group commit, docs/api.md). The HTTP server suspends the
+  // connection meanwhile, so its threads keep working on other requests.
+  void handle_async(const Request& request, Done done);
 
   class Impl;                                // private to src/serve/api.cc
   explicit Api(std::unique_ptr<Impl> impl);  // use create()

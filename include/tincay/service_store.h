@@ -1,6 +1,7 @@
 // tincay/service_store.h — what `tincay serve` keeps beside posts and decisions: API keys (hashed),
 // human reviews, appeals, and the hash-chained audit log; plus the read queries of the API (post
-// detail, review queue, transparency numbers). Same SQLite file as Store (schema migration 3).
+// detail, review queue, transparency numbers). Same database as Store (schema migration 3), SQLite
+// or PostgreSQL.
 //
 // Thread safety: one ServiceStore per thread (each holds its own connection). Appends to the audit
 // log must be serialized by the caller (the server has one writer lane).
@@ -147,5 +148,14 @@ class ServiceStore {
 // Opens the database at `path` (creating it and applying every migration through
 // open_sqlite_store) with a connection of its own.
 Result<std::unique_ptr<ServiceStore>> open_sqlite_service_store(const std::string& path);
+
+// Connects to the PostgreSQL database at `url` (applying every migration, as open_postgres_store
+// does) with a connection of its own. Appends to the audit log are serialized by the database
+// (an advisory lock), so several processes may share one chain.
+Result<std::unique_ptr<ServiceStore>> open_postgres_service_store(const std::string& url);
+
+// Opens the service store `location` names: postgresql://... or postgres://... is PostgreSQL,
+// sqlite://PATH or a plain PATH is a SQLite file (see open_store in store.h).
+Result<std::unique_ptr<ServiceStore>> open_service_store(const std::string& location);
 
 }  // namespace tincay

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tincay/service_store.h"
+#include "tincay/store.h"
 
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
@@ -11,7 +12,7 @@
 namespace tincay::cli {
 
 namespace {
-constexpr const char* kAuditHelp = R"(usage: tincay audit verify [--db PATH]
+constexpr const char* kAuditHelp = R"(usage: tincay audit verify [--db PATH | --db postgresql://...]
 
 Recomputes the hash chain of the audit log. Exit status 0 when every entry is intact; 1 naming
 the first entry that was edited, removed or reordered (or when the database cannot be read).
@@ -34,11 +35,11 @@ int run_audit(const std::vector<std::string>& argv) {
   }
   const std::string db = parsed->get("--db").value_or("tincay.db");
   std::error_code ec;
-  if (!std::filesystem::exists(db, ec)) {
+  if (!is_postgres_location(db) && !std::filesystem::exists(db, ec)) {
     std::fprintf(stderr, "tincay audit: %s: no such database\n", db.c_str());
     return kExitFatal;
   }
-  auto store = open_sqlite_service_store(db);
+  auto store = open_service_store(db);
   if (!store) {
     std::fprintf(stderr, "tincay audit: %s\n", store.error().to_string().c_str());
     return kExitFatal;

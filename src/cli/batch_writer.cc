@@ -48,7 +48,8 @@ void BatchWriter::run() {
       line.push_back('\n');
       std::fwrite(line.data(), 1, line.size(), out_);
       line.pop_back();
-      stored.push_back(StoredScan{&batch->posts[i], &batch->decisions[i], line});
+      stored.push_back(StoredScan{&batch->posts[i], &batch->decisions[i], line,
+                                  batch->trends.empty() ? nullptr : &batch->trends[i]});
     }
     Status status;
     if (store_ != nullptr) status = store_->put_scans(stored);

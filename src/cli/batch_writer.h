@@ -21,8 +21,9 @@ namespace tincay::cli {
 
 struct ScannedBatch {
   std::vector<Post> posts;
-  std::vector<Decision> decisions;   // decisions[i] belongs to posts[i]
-  std::vector<std::string> lines;    // decision JSON, one per post, without newline
+  std::vector<Decision> decisions;  // decisions[i] belongs to posts[i]
+  std::vector<std::string> lines;   // decision JSON, one per post, without newline
+  std::vector<TrendPost> trends;    // rollup contributions, one per post, or empty
 };
 
 class BatchWriter {

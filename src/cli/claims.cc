@@ -123,7 +123,7 @@ Status configure_claims_and_campaigns(const Args& args, const std::string& db_pa
     }
     options.claims = std::move(loaded->claims);
   } else if (!db_path.empty()) {
-    auto store = open_sqlite_store(db_path);
+    auto store = open_store(db_path);
     if (!store) return store.error();
     auto claims = (*store)->list_claims();
     if (!claims) return claims.error();

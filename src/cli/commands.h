@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "src/cli/args.h"
 #include "tincay/pipeline.h"
+
+#include "src/cli/args.h"
 
 namespace tincay::cli {
 
@@ -19,14 +20,17 @@ inline constexpr int kExitRejected = 3;
 int run_scan(const std::vector<std::string>& args);
 int run_normalize(const std::vector<std::string>& args);
 int run_lexnorm(const std::vector<std::string>& args);  // tincay lexnorm build|eval
-int run_rules(const std::vector<std::string>& args);  // tincay rules test|explain
-int run_train(const std::vector<std::string>& args);  // tincay train: labelled JSONL -> model
-int run_eval(const std::vector<std::string>& args);   // tincay eval: a model on labelled JSONL
-int run_claims(const std::vector<std::string>& args);  // tincay claims import|list|remove
-int run_check(const std::vector<std::string>& args);   // exits 1 when the draft has a problem
-int run_serve(const std::vector<std::string>& args);   // tincay serve: the HTTP API
-int run_keys(const std::vector<std::string>& args);    // tincay keys create|list|revoke
-int run_audit(const std::vector<std::string>& args);   // tincay audit verify
+int run_rules(const std::vector<std::string>& args);    // tincay rules test|explain
+int run_train(const std::vector<std::string>& args);    // tincay train: labelled JSONL -> model
+int run_eval(const std::vector<std::string>& args);     // tincay eval: a model on labelled JSONL
+int run_claims(const std::vector<std::string>& args);   // tincay claims import|list|remove
+int run_check(const std::vector<std::string>& args);    // exits 1 when the draft has a problem
+int run_serve(const std::vector<std::string>& args);    // tincay serve: the HTTP API
+int run_keys(const std::vector<std::string>& args);     // tincay keys create|list|revoke
+int run_trends(const std::vector<std::string>& args);   // tincay trends: aggregate trends
+int run_audit(const std::vector<std::string>& args);    // tincay audit verify
+int run_publish(const std::vector<std::string>& args);  // tincay publish: posts -> JetStream
+int run_worker(const std::vector<std::string>& args);   // tincay worker: JetStream -> store
 
 // Sets options.claims (from --claims FILE, else from the database at `db_path` unless it is
 // empty) and the campaign options (--campaign-authors, --campaign-window, --no-campaigns) of a

@@ -1,10 +1,13 @@
 // tincay eval: scores a model file (or a bundled model by name) on labelled JSONL.
+#include <algorithm>
 #include <cstdio>
+#include <map>
+
+#include "tincay/detect/train.h"
 
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
 #include "src/cli/labeled_data.h"
-#include "tincay/detect/train.h"
 
 namespace tincay::cli {
 namespace {
@@ -20,10 +23,42 @@ options:
   --data FILE          labelled JSONL (required); its labels must be the model's labels
   --text-field NAME    (default text)
   --label-field NAME   (default label)
+  --group FINE=COARSE,...  score on coarser labels: the model's FINE labels count as COARSE
+                       (softmax: probabilities summed, the prediction is the group of the argmax);
+                       e.g. vispam's SPAM_1..SPAM_3 scored as SPAM on task-1 data
   --json               print one JSON object instead of a table
   --threads N          (default: all cores)
   --data-dir DIR       rules, models and normalizer data (as for scan)
 )";
+
+// Scores `model` on `data` whose labels index `coarse`, `group[k]` being the index in `coarse` of
+// the model's label k.
+EvalReport evaluate_grouped(const Model& model, const std::vector<LabeledText>& data,
+                            const std::vector<std::string>& coarse,
+                            const std::vector<std::size_t>& group, ThreadPool& pool) {
+  const std::size_t fine = model.label_count();
+  const std::size_t n = coarse.size();
+  const bool softmax = model.info().head == ModelHead::kSoftmax;
+  std::vector<float> probs(data.size() * n, 0.0f);
+  std::vector<float> decision(data.size() * n, softmax ? 0.0f : -1e30f);
+  pool.parallel_for(data.size(), [&](std::size_t, std::size_t i) {
+    float z[kMaxModelLabels];
+    float p[kMaxModelLabels];
+    model.logits(data[i].text, z);
+    std::copy(z, z + fine, p);
+    model.calibrate(p);
+    float* cp = &probs[i * n];
+    float* cd = &decision[i * n];
+    for (std::size_t k = 0; k < fine; ++k) {
+      // Softmax labels exclude each other, so a group's probability is the sum; independent
+      // labels give a group the most confident of them.
+      cp[group[k]] = softmax ? cp[group[k]] + p[k] : std::max(cp[group[k]], p[k]);
+      if (!softmax) cd[group[k]] = std::max(cd[group[k]], z[k]);
+    }
+    if (softmax) cd[group[static_cast<std::size_t>(std::max_element(z, z + fine) - z)]] = 1.0f;
+  });
+  return compute_metrics(model.info().head, coarse, data, probs, decision);
+}
 
 int fail(const Error& e) {
   std::fprintf(stderr, "tincay eval: %s\n", e.to_string().c_str());
@@ -35,8 +70,8 @@ int fail(const Error& e) {
 int run_eval(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--help", "--json"};
-  spec.with_value = {"--model", "--data", "--text-field", "--label-field", "--threads",
-                     "--data-dir"};
+  spec.with_value = {"--model",   "--data",     "--text-field", "--label-field",
+                     "--threads", "--data-dir", "--group"};
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay eval: %s\n%s", parsed.error().message.c_str(), kEvalHelp);
@@ -69,9 +104,33 @@ int run_eval(const std::vector<std::string>& argv) {
   auto normalizer = Normalizer::create(nopts);
   if (!normalizer) return fail(normalizer.error());
   ThreadPool pool(threads);
-  auto data = to_labeled_texts(file->records, (*model)->info().labels, *normalizer, pool, *data_path);
+  // Labels to score on: the model's, or their groups under --group.
+  const std::vector<std::string>& labels = (*model)->info().labels;
+  std::map<std::string, std::string> to_coarse;
+  for (const std::string& pair : split_list(args.get("--group").value_or(""))) {
+    const auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size() ||
+        std::find(labels.begin(), labels.end(), pair.substr(0, eq)) == labels.end()) {
+      return fail(make_error(ErrorCode::kInvalidArgument,
+                             "--group: \"" + pair + "\" is not FINE=COARSE with FINE a label of " +
+                                 (*model)->detector_name()));
+    }
+    to_coarse[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  std::vector<std::string> coarse;
+  std::vector<std::size_t> group;
+  for (const std::string& l : labels) {
+    const auto it = to_coarse.find(l);
+    const std::string& c = it == to_coarse.end() ? l : it->second;
+    auto pos = std::find(coarse.begin(), coarse.end(), c);
+    if (pos == coarse.end()) pos = coarse.insert(coarse.end(), c);
+    group.push_back(static_cast<std::size_t>(pos - coarse.begin()));
+  }
+  auto data = to_labeled_texts(file->records, coarse, *normalizer, pool, *data_path);
   if (!data) return fail(data.error());
-  const EvalReport report = evaluate_model(**model, *data, pool);
+  const EvalReport report = to_coarse.empty()
+                                ? evaluate_model(**model, *data, pool)
+                                : evaluate_grouped(**model, *data, coarse, group, pool);
   if (args.has("--json")) {
     std::string json = eval_report_json(report);
     // The model's identity goes with its figures.

@@ -21,7 +21,7 @@ create   makes a new API key for ROLE (admin, reviewer, analyst or ingest) and p
          the last line of stdout. Only its SHA-256 is stored: keep the key, it cannot be shown again.
 list     shows every key's id, role, label, creation time and whether it is revoked.
 revoke   revokes the key with id ID; requests with it get 401 from then on.
---db PATH  the database tincay serve uses (default: tincay.db)
+--db PATH  the database tincay serve uses: a SQLite file or postgresql://... (default: tincay.db)
 )";
 
 int fail(const Error& e) {
@@ -49,7 +49,7 @@ int run_keys(const std::vector<std::string>& argv) {
   }
   if (args.positional.empty()) return usage("missing subcommand: create, list or revoke");
   const std::string& sub = args.positional[0];
-  auto store = open_sqlite_service_store(args.get("--db").value_or("tincay.db"));
+  auto store = open_service_store(args.get("--db").value_or("tincay.db"));
   if (!store) return fail(store.error());
   SystemClock clock;
   AuditEntry audit;

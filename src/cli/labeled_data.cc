@@ -1,11 +1,11 @@
 #include "src/cli/labeled_data.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include <simdjson.h>
 
 #include "tincay/core/crypto.h"
 #include "tincay/core/utf8.h"
@@ -112,6 +112,18 @@ Result<LabeledFile> read_labeled_file(const std::string& path, const std::string
     return make_error(ErrorCode::kInvalidInput, "no usable labelled records", path);
   }
   return file;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecord>& records,

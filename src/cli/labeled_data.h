@@ -20,8 +20,8 @@ struct LabeledRecord {
 
 struct LabeledFile {
   std::vector<LabeledRecord> records;
-  std::string sha256;        // of the file's bytes
-  std::size_t skipped = 0;   // bad lines, reported on stderr
+  std::string sha256;       // of the file's bytes
+  std::size_t skipped = 0;  // bad lines, reported on stderr
 };
 
 // Reads `path`. A line that is not a JSON object, lacks the text field or the label field, or
@@ -29,6 +29,9 @@ struct LabeledFile {
 // when the file cannot be read or holds no usable record.
 Result<LabeledFile> read_labeled_file(const std::string& path, const std::string& text_field,
                                       const std::string& label_field);
+
+// "a,b,,c" → {"a", "b", "c"}: the comma-separated lists of train and eval flags.
+std::vector<std::string> split_list(const std::string& s);
 
 // Normalizes the records and maps their labels to indices of `labels`; an unknown label is an
 // error naming the file and line.

@@ -23,6 +23,9 @@ commands:
   serve               the HTTP API: scan, review queue, appeals, reports (docs/api.md)
   keys create|list|revoke   API keys of tincay serve
   audit verify        check the hash chain of the audit log
+  trends              aggregate topics, emotions and emerging issues over stored posts
+  publish [FILE ...]  put posts on a NATS JetStream stream for workers (docs/scaling.md)
+  worker              scan posts from the stream into PostgreSQL (or SQLite), with other workers
 
 Run 'tincay <command> --help' for a command's options.
 )";
@@ -43,6 +46,9 @@ int main(int argc, char** argv) {
   if (command == "serve") return tincay::cli::run_serve(args);
   if (command == "keys") return tincay::cli::run_keys(args);
   if (command == "audit") return tincay::cli::run_audit(args);
+  if (command == "trends") return tincay::cli::run_trends(args);
+  if (command == "publish") return tincay::cli::run_publish(args);
+  if (command == "worker") return tincay::cli::run_worker(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return tincay::cli::kExitOk;

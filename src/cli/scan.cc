@@ -22,6 +22,7 @@
 #include "src/cli/batch_writer.h"
 #include "src/cli/commands.h"
 #include "src/cli/progress.h"
+#include "src/cli/trend_rollup.h"
 
 namespace tincay::cli {
 namespace {
@@ -44,6 +45,9 @@ options:
   --campaign-authors N   a near-duplicate cluster is a campaign from N distinct authors (default 5)
   --campaign-window S    ... within S seconds of post time (default 86400)
   --no-campaigns     no near-duplicate campaign detection
+  --no-trends        do not add stored posts to the trend rollups (docs/trends.md)
+  --emotion-model F  emotion model for the trend rollups (default: models/emotion/vsmec.model
+                     when bundled; 'none' for no emotions)
   --quiet            no progress and no summary
 exit status: 0 all records accepted, 3 some rejected, 2 usage error, 1 fatal error
 )";
@@ -61,8 +65,10 @@ struct Counters {
 class ScanRun {
  public:
   ScanRun(const Pipeline& pipeline, Store* store, std::FILE* out, std::FILE* rejects,
-          std::size_t threads, bool quiet)
+          std::size_t threads, bool quiet, const TrendRollup* trends = nullptr)
       : pipeline_(pipeline),
+        store_(store),
+        trends_(trends),
         rejects_(rejects),
         pool_(threads),
         progress_(quiet ? nullptr : stderr, clock_),
@@ -93,7 +99,9 @@ class ScanRun {
   // Waits for the writer; returns the first storage error.
   Status finish() {
     progress_.finish();
-    return writer_.finish();
+    TINCAY_TRY(writer_.finish());
+    // The writer is idle now, so this thread may use the store.
+    return store_ != nullptr ? store_->flush_trends() : ok_status();
   }
 
   const Counters& counters() const { return counters_; }
@@ -134,6 +142,9 @@ class ScanRun {
     pool_.parallel_for(batch.decisions.size(), [&](std::size_t, std::size_t i) {
       batch.lines[i] = decision_to_json(batch.decisions[i], batch.posts[i].text);
     });
+    if (trends_ != nullptr) {
+      trends_->contributions(batch.posts, batch.decisions, pool_, clock_.now_unix(), batch.trends);
+    }
     for (const Decision& d : batch.decisions) {
       ++counters_.accepted;
       ++counters_.actions[static_cast<std::size_t>(d.action)];
@@ -142,6 +153,8 @@ class ScanRun {
   }
 
   const Pipeline& pipeline_;
+  Store* store_;
+  const TrendRollup* trends_;
   std::FILE* rejects_;
   ThreadPool pool_;
   SystemClock clock_;
@@ -205,9 +218,12 @@ Result<std::string> secret_for(const std::string& db_path, bool no_db, bool quie
 int run_scan(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--no-db", "--quiet", "--help"};
-  spec.with_value = {"--out", "--db", "--rejects", "--format", "--threads", "--data-dir",
-                     "--claims", "--campaign-authors", "--campaign-window"};
+  spec.with_value = {
+      "--out",      "--db",     "--rejects",          "--format",         "--threads",
+      "--data-dir", "--claims", "--campaign-authors", "--campaign-window"};
   spec.flags.insert("--no-campaigns");
+  spec.flags.insert("--no-trends");
+  spec.with_value.insert("--emotion-model");
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay scan: %s\n%s", parsed.error().message.c_str(), kScanHelp);
@@ -273,7 +289,14 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::vector<std::string> inputs = args.positional;
   if (inputs.empty()) inputs.emplace_back("-");
-  ScanRun run(**pipeline, store.get(), out, rejects_file.get(), threads, quiet);
+  std::unique_ptr<TrendRollup> trends;
+  if (store && !args.has("--no-trends")) {
+    auto created = TrendRollup::create((*pipeline)->normalizer(), options.data_dir,
+                                       args.get("--emotion-model").value_or(""));
+    if (!created) return fail(created.error());
+    trends = std::move(*created);
+  }
+  ScanRun run(**pipeline, store.get(), out, rejects_file.get(), threads, quiet, trends.get());
   IngestOptions ingest;
   int status = kExitOk;
   for (const std::string& input : inputs) {

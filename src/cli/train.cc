@@ -1,13 +1,15 @@
 // tincay train: labelled JSONL in, a model file out (src/detect/model/, docs/models.md).
+#include "tincay/detect/train.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 
+#include "tincay/core/time.h"
+
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
 #include "src/cli/labeled_data.h"
-#include "tincay/core/time.h"
-#include "tincay/detect/train.h"
 
 namespace tincay::cli {
 namespace {
@@ -30,7 +32,7 @@ model:
   --out FILE                model file to write (required)
   --name NAME               model name used in findings (default: file name without .model)
   --version V               model version used in findings (default 1)
-  --categories L=CAT,...    map labels to tincay categories for `tincay scan` (e.g. HATE=hate)
+  --categories L=CAT,...    map labels to tincay categories for `tincay scan` (e.g. HATE=harassment)
   --format F                int8 (default) or float32 weights
   --created-at TIME         RFC 3339 creation time to record (default: now)
 features:
@@ -39,10 +41,18 @@ features:
   --shadow-word-ngrams N    syllable 1..N-grams of the diacritics-free shadow (default 2)
   --char-min N, --char-max N  character n-grams of each syllable (default 2..5; --char-max 0: off)
   --no-char-text, --no-char-shadow   drop the character n-grams of the text / the shadow
+  --meta LIST               dense extras, comma-separated: shape (binned length, script, symbol,
+                            digit and link features, unscaled), mean (n-gram sum / count instead
+                            of / sqrt(count): long posts do not drift with length)
 training:
   --epochs N (30)  --patience N (4)  --lr X (0.1)  --l2 X (0)  --batch N (128)
   --runs N                  train N seeds and average their weights (default 1)
   --class-weight-power X    class weight (n / (labels * n_class))^X (default 0.5; 0 = none)
+  --tune METRIC             tune per-label decision offsets on the validation data for macro_f1
+                            or f1.<LABEL> (default: none); calibration is fitted after, so the
+                            probabilities stay honest
+  --tune-group FINE=COARSE,...  with --tune macro_f1: score the tuning on coarser labels (e.g.
+                            SPAM_1=SPAM,SPAM_2=SPAM,SPAM_3=SPAM), as `tincay eval --group` does
   --seed N                  (default 1); the same seed gives the same model on any --threads
   --threads N               (default: all cores)
   --data-dir DIR            normalizer data (as for scan)
@@ -54,27 +64,14 @@ int fail(const Error& e) {
   return e.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFatal;
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 Result<double> parse_double(const std::string& flag, const std::string& value, double lo,
                             double hi) {
   char* end = nullptr;
   const double v = std::strtod(value.c_str(), &end);
   if (value.empty() || *end != '\0' || !(v >= lo && v <= hi)) {
-    return make_error(ErrorCode::kInvalidArgument, flag + " needs a number in [" +
-                                                       std::to_string(lo) + ", " +
-                                                       std::to_string(hi) + "], got \"" + value +
-                                                       "\"");
+    return make_error(ErrorCode::kInvalidArgument,
+                      flag + " needs a number in [" + std::to_string(lo) + ", " +
+                          std::to_string(hi) + "], got \"" + value + "\"");
   }
   return v;
 }
@@ -86,14 +83,14 @@ Result<std::size_t> count_flag(const Args& args, const std::string& flag, std::s
   auto n = parse_count(flag, *v);
   if (!n) return n.error();
   if (*n < lo || *n > hi) {
-    return make_error(ErrorCode::kInvalidArgument, flag + " must be in " + std::to_string(lo) +
-                                                       ".." + std::to_string(hi));
+    return make_error(ErrorCode::kInvalidArgument,
+                      flag + " must be in " + std::to_string(lo) + ".." + std::to_string(hi));
   }
   return *n;
 }
 
-#define TINCAY_FLAG(var, expr)      \
-  auto var##_r = (expr);            \
+#define TINCAY_FLAG(var, expr)                \
+  auto var##_r = (expr);                      \
   if (!var##_r) return fail(var##_r.error()); \
   const auto var = *var##_r
 
@@ -102,13 +99,16 @@ Result<std::size_t> count_flag(const Args& args, const std::string& flag, std::s
 int run_train(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--help", "--quiet", "--multilabel", "--no-char-text", "--no-char-shadow"};
-  spec.with_value = {"--data",        "--dev",          "--holdout",      "--text-field",
-                     "--label-field", "--labels",       "--out",          "--name",
-                     "--version",     "--categories",   "--format",       "--created-at",
-                     "--bucket-bits", "--word-ngrams",  "--shadow-word-ngrams",
-                     "--char-min",    "--char-max",     "--epochs",       "--patience",
-                     "--lr",          "--l2",     "--runs",           "--batch",        "--class-weight-power",
-                     "--seed",        "--threads",      "--data-dir"};
+  spec.with_value = {"--data",        "--dev",         "--holdout",
+                     "--text-field",  "--label-field", "--labels",
+                     "--out",         "--name",        "--version",
+                     "--categories",  "--format",      "--created-at",
+                     "--bucket-bits", "--word-ngrams", "--shadow-word-ngrams",
+                     "--char-min",    "--char-max",    "--epochs",
+                     "--patience",    "--lr",          "--l2",
+                     "--runs",        "--batch",       "--class-weight-power",
+                     "--seed",        "--threads",     "--data-dir",
+                     "--meta",        "--tune",        "--tune-group"};
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay train: %s\n%s", parsed.error().message.c_str(), kTrainHelp);
@@ -143,6 +143,17 @@ int run_train(const std::vector<std::string>& argv) {
   opt.features.char_max = static_cast<std::uint8_t>(char_max);
   opt.features.char_text = !args.has("--no-char-text");
   opt.features.char_shadow = !args.has("--no-char-shadow");
+  for (const std::string& m : split_list(args.get("--meta").value_or(""))) {
+    if (m == "shape") {
+      opt.features.meta |= kMetaShape;
+    } else if (m == "mean") {
+      opt.features.meta |= kMetaMeanNorm;
+    } else {
+      return fail(
+          make_error(ErrorCode::kInvalidArgument, "--meta: \"" + m + "\" is not shape or mean"));
+    }
+  }
+  opt.tune_metric = args.get("--tune").value_or("");
   TINCAY_FLAG(epochs, count_flag(args, "--epochs", 30, 1, 10000));
   TINCAY_FLAG(patience, count_flag(args, "--patience", 4, 1, 10000));
   TINCAY_FLAG(batch, count_flag(args, "--batch", 128, 1, 1u << 20));
@@ -208,9 +219,31 @@ int run_train(const std::vector<std::string>& argv) {
       info.categories[static_cast<std::size_t>(it - info.labels.begin())] = *category;
     }
   }
+  if (auto g = args.get("--tune-group")) {
+    // Groups are numbered in the order of the labels they first cover.
+    std::vector<std::string> names;
+    for (const std::string& label : info.labels) {
+      std::string coarse = label;
+      for (const std::string& pair : split_list(*g)) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size() ||
+            std::find(info.labels.begin(), info.labels.end(), pair.substr(0, eq)) ==
+                info.labels.end()) {
+          return fail(
+              make_error(ErrorCode::kInvalidArgument,
+                         "--tune-group: \"" + pair + "\" is not FINE=COARSE with a known label"));
+        }
+        if (pair.substr(0, eq) == label) coarse = pair.substr(eq + 1);
+      }
+      auto it = std::find(names.begin(), names.end(), coarse);
+      if (it == names.end()) it = names.insert(names.end(), coarse);
+      opt.tune_groups.push_back(static_cast<std::size_t>(it - names.begin()));
+    }
+  }
   std::string stem = *out_path;
   if (const auto slash = stem.rfind('/'); slash != std::string::npos) stem = stem.substr(slash + 1);
-  if (stem.size() > 6 && stem.compare(stem.size() - 6, 6, ".model") == 0) stem.resize(stem.size() - 6);
+  if (stem.size() > 6 && stem.compare(stem.size() - 6, 6, ".model") == 0)
+    stem.resize(stem.size() - 6);
   info.name = args.get("--name").value_or(stem);
   info.version = args.get("--version").value_or("1");
   SystemClock clock;
@@ -236,12 +269,14 @@ int run_train(const std::vector<std::string>& argv) {
   auto normalizer = Normalizer::create(nopts);
   if (!normalizer) return fail(normalizer.error());
   ThreadPool pool(threads);
-  auto train_all = to_labeled_texts(train_file->records, info.labels, *normalizer, pool, *data_path);
+  auto train_all =
+      to_labeled_texts(train_file->records, info.labels, *normalizer, pool, *data_path);
   if (!train_all) return fail(train_all.error());
   std::vector<LabeledText> train;
   std::vector<LabeledText> valid;
   if (dev_file) {
-    auto v = to_labeled_texts(dev_file->records, info.labels, *normalizer, pool, *args.get("--dev"));
+    auto v =
+        to_labeled_texts(dev_file->records, info.labels, *normalizer, pool, *args.get("--dev"));
     if (!v) return fail(v.error());
     train = std::move(train_all).value();
     valid = std::move(v).value();
@@ -249,7 +284,8 @@ int run_train(const std::vector<std::string>& argv) {
     holdout_split(std::move(train_all).value(), holdout, seed, train, valid);
   }
   if (!quiet) {
-    std::fprintf(stderr, "training %s on %zu examples, validating on %zu (%zu labels, %zu threads)\n",
+    std::fprintf(stderr,
+                 "training %s on %zu examples, validating on %zu (%zu labels, %zu threads)\n",
                  info.name.c_str(), train.size(), valid.size(), info.labels.size(), pool.size());
   }
   const auto progress = [&](const EpochReport& r) {
@@ -258,10 +294,9 @@ int run_train(const std::vector<std::string>& argv) {
       std::fprintf(stderr, "run done: best validation macro-F1 %.4f\n", r.valid_macro_f1);
       return;
     }
-    std::fprintf(stderr,
-                 "epoch %3zu  train loss %.4f  validation loss %.4f  macro-F1 %.4f%s  (%.2f s)\n",
-                 r.epoch, r.train_loss, r.valid_loss, r.valid_macro_f1, r.improved ? " *" : "",
-                 r.seconds);
+    std::fprintf(
+        stderr, "epoch %3zu  train loss %.4f  validation loss %.4f  macro-F1 %.4f%s  (%.2f s)\n",
+        r.epoch, r.train_loss, r.valid_loss, r.valid_macro_f1, r.improved ? " *" : "", r.seconds);
   };
   const double start = clock.monotonic_seconds();
   auto bytes = train_model(train, valid, info, opt, pool, progress);
@@ -281,8 +316,7 @@ int run_train(const std::vector<std::string>& argv) {
     }
     std::fprintf(stderr, "wrote %s (%s@%s, temperature %.3f) in %.1f s\nvalidation: %s\n",
                  out_path->c_str(), info.name.c_str(), info.version.c_str(),
-                 (*model)->info().temperature, clock.monotonic_seconds() - start,
-                 metrics.c_str());
+                 (*model)->info().temperature, clock.monotonic_seconds() - start, metrics.c_str());
   }
   return kExitOk;
 }

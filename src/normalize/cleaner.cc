@@ -98,12 +98,26 @@ void resolve_soft_spaces(const CharTable& table, std::vector<char32_t>& chars,
 
 void clean_text(const CharTable& table, std::string_view input, std::vector<char32_t>& chars,
                 std::vector<ByteSpan>& spans) {
-  chars.clear();
-  spans.clear();
+  // At most one character per input byte (a space run, a soft space or a composed mark each
+  // consume at least one byte): the buffers are sized once and written through pointers, then
+  // trimmed; their capacity is kept between posts.
+  chars.resize(input.size());
+  spans.resize(input.size());
+  char32_t* const out_c = chars.data();
+  ByteSpan* const out_s = spans.data();
+  std::size_t w = 0;  // characters written
+  // Whether the letter run since word_start holds a non-ASCII character: only those can carry a
+  // tone mark in the wrong place, so ASCII words skip the tone check.
+  bool word_high = false;
+  auto end_word = [&](std::size_t word_start) {
+    const std::size_t len = w - word_start;
+    if (word_high && len >= 2 && len <= 8) canonicalize_tone(out_c + word_start, len);
+    word_high = false;
+  };
   bool pending_space = false;
   ByteSpan space_source;
   bool any_soft_space = false;
-  std::size_t word_start = 0;  // start of the current letter run in `chars`
+  std::size_t word_start = 0;  // start of the current letter run
   std::size_t i = 0;
   const std::size_t n = input.size();
   while (i < n) {
@@ -111,8 +125,25 @@ void clean_text(const CharTable& table, std::string_view input, std::vector<char
     const auto b = static_cast<unsigned char>(input[i]);
     char32_t cp;
     if (b < 0x80) {
+      // Plain lower-case ASCII letters, the bulk of most posts, go straight through.
+      if (b >= 'a' && b <= 'z' && !pending_space) {
+        out_c[w] = b;
+        out_s[w] = {start, start + 1};
+        ++w;
+        ++i;
+        continue;
+      }
       cp = b;
       ++i;
+    } else if ((b & 0xE0) == 0xC0 && i + 1 < n) {
+      cp = (static_cast<char32_t>(b & 0x1F) << 6) |
+           (static_cast<char32_t>(static_cast<unsigned char>(input[i + 1])) & 0x3F);
+      i += 2;
+    } else if ((b & 0xF0) == 0xE0 && i + 2 < n) {
+      cp = (static_cast<char32_t>(b & 0x0F) << 12) |
+           ((static_cast<char32_t>(static_cast<unsigned char>(input[i + 1])) & 0x3F) << 6) |
+           (static_cast<char32_t>(static_cast<unsigned char>(input[i + 2])) & 0x3F);
+      i += 3;
     } else {
       cp = utf8::decode(input, i);
     }
@@ -122,30 +153,33 @@ void clean_text(const CharTable& table, std::string_view input, std::vector<char
       case CharClass::kInvisible:
         continue;
       case CharClass::kSpace:
-        if (!chars.empty()) {
+        if (w > 0) {
           if (!pending_space) space_source = source;
           space_source.end = source.end;
           pending_space = true;
         }
         continue;
       case CharClass::kMark: {
-        if (chars.empty()) continue;  // nothing to attach to
-        const char32_t prev = chars.back();
+        if (w == 0) continue;  // nothing to attach to
+        const char32_t prev = out_c[w - 1];
         const CharClass prev_cls = table.info(prev).cls;
         const bool detached = pending_space;
         if (detached && !(prev_cls == CharClass::kLetter && is_vietnamese_mark(cp))) continue;
         if (prev_cls == CharClass::kLetter) {
           if (const char32_t c = compose_with(prev, cp); c != 0) {
-            chars.back() = table.info(c).folded;
-            spans.back().end = source.end;
+            out_c[w - 1] = table.info(c).folded;
+            word_high = word_high || out_c[w - 1] >= 0x80;
+            out_s[w - 1].end = source.end;
             if (detached) {
               pending_space = false;
               // "thi ́ ch": the rest of the word may follow after another space.
               std::size_t j = i;
               while (j < n && input[j] == ' ') ++j;
               if (j > i && j < n) {
-                chars.push_back(kSoftSpace);
-                spans.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)});
+                out_c[w] = kSoftSpace;
+                out_s[w] = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)};
+                ++w;
+                word_high = true;
                 any_soft_space = true;
                 i = j;
               }
@@ -154,31 +188,39 @@ void clean_text(const CharTable& table, std::string_view input, std::vector<char
           }
         }
         if (detached) continue;
-        chars.push_back(cp);  // a mark with no precomposed form stays, after its base
-        spans.push_back(source);
+        out_c[w] = cp;  // a mark with no precomposed form stays, after its base
+        out_s[w] = source;
+        ++w;
+        word_high = true;
         continue;
       }
       default:
         break;
     }
     if (pending_space) {
-      fix_tones(chars, word_start, chars.size());
-      chars.push_back(U' ');
-      spans.push_back(space_source);
+      end_word(word_start);
+      out_c[w] = U' ';
+      out_s[w] = space_source;
+      ++w;
       pending_space = false;
-      word_start = chars.size();
+      word_start = w;
     }
     if (info.cls != CharClass::kLetter) {
-      fix_tones(chars, word_start, chars.size());
-      chars.push_back(info.folded);
-      spans.push_back(source);
-      word_start = chars.size();
+      end_word(word_start);
+      out_c[w] = info.folded;
+      out_s[w] = source;
+      ++w;
+      word_start = w;
       continue;
     }
-    chars.push_back(info.folded);
-    spans.push_back(source);
+    out_c[w] = info.folded;
+    out_s[w] = source;
+    ++w;
+    word_high = word_high || info.folded >= 0x80;
   }
-  fix_tones(chars, word_start, chars.size());
+  end_word(word_start);
+  chars.resize(w);
+  spans.resize(w);
   if (any_soft_space) resolve_soft_spaces(table, chars, spans);
 }
 

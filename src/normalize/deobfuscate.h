@@ -7,12 +7,26 @@
 
 #include "tincay/core/normalized_text.h"
 
+#include "src/normalize/tones.h"
+
 namespace tincay::normalize_internal {
 
 class TeencodeLexicon;
 
 // Letters stand-ins in words like "l0n", "c@c", "đ!t": the letter, or 0 when `c` is no stand-in.
 char32_t leet_letter(char32_t c);
+
+// True when two neighbouring letters of w[0, n) count as the same letter stretched (equal, or
+// the same vowel with and without a tone, "áa"): only then can collapse_stretched change w.
+inline bool may_be_stretched(const char32_t* w, std::size_t n) {
+  for (std::size_t i = 1; i < n; ++i) {
+    const char32_t a = w[i - 1];
+    const char32_t b = w[i];
+    if (a == b) return true;
+    if ((a < 0x80) != (b < 0x80) && plain_vowel(a) == plain_vowel(b)) return true;
+  }
+  return false;
+}
 
 // Collapses stretched letters ("lừaaaa" → "lừa", "điii" → "đi", "lắmmm" → "lắm") in the letter
 // string w[0, n): runs of three or more equal letters always, runs of two when that turns a

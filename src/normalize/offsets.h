@@ -3,6 +3,7 @@
 // two strings and their maps in one place is what keeps the shadow aligned with the text.
 #pragma once
 
+#include <algorithm>
 #include <string_view>
 
 #include "tincay/core/normalized_text.h"
@@ -14,20 +15,73 @@ namespace tincay::normalize_internal {
 
 class Emitter {
  public:
-  Emitter(NormalizedText& out, const CharTable& chars) : out_(out), chars_(chars) {}
+  // `size_hint`: the expected text length in bytes (the buffers grow past it when needed).
+  // NormalizedText::text, ::shadow and their maps are written through raw pointers between
+  // construction and finish(); until finish() their sizes are the buffers' capacity in use.
+  Emitter(NormalizedText& out, const CharTable& chars, std::size_t size_hint)
+      : out_(out), chars_(chars) {
+    out_.text.clear();
+    out_.shadow.clear();
+    out_.text_map.clear();
+    out_.shadow_map.clear();
+    grow_text(size_hint);
+    grow_shadow(size_hint);
+  }
+
+  // Trims text, shadow and maps to what was written. Call once, after the last put.
+  void finish() {
+    out_.text.resize(t_len_);
+    out_.text_map.resize(t_len_);
+    out_.shadow.resize(s_len_);
+    out_.shadow_map.resize(s_len_);
+  }
 
   // Appends one (already folded) character produced by original bytes `source`.
   void put(char32_t c, ByteSpan source) {
-    if (c < 0x80) {
-      out_.text.push_back(static_cast<char>(c));
-      out_.text_map.push_back(source);
-      const char32_t s = chars_.shadow(c);
-      out_.shadow.push_back(static_cast<char>(s));
-      out_.shadow_map.push_back(source);
+    if (c < 0x80 && t_len_ < out_.text.size() && s_len_ < out_.shadow.size()) {
+      // An ASCII character (the space between words, mostly): no encoding, no loop.
+      out_.text[t_len_] = static_cast<char>(c);
+      out_.text_map[t_len_++] = source;
+      out_.shadow[s_len_] = static_cast<char>(chars_.shadow(c));
+      out_.shadow_map[s_len_++] = source;
       return;
     }
-    append_mapped(out_.text, out_.text_map, c, source);
-    append_mapped(out_.shadow, out_.shadow_map, chars_.shadow(c), source);
+    put_run(&c, &source, 1);
+  }
+
+  // Appends characters w[0, n), w[k] produced by original bytes ws[k].
+  void put_run(const char32_t* w, const ByteSpan* ws, std::size_t n) {
+    if (t_len_ + 4 * n > out_.text.size()) grow_text(4 * n);
+    if (s_len_ + 4 * n > out_.shadow.size()) grow_shadow(4 * n);
+    char* t = out_.text.data() + t_len_;
+    ByteSpan* tm = out_.text_map.data() + t_len_;
+    char* sh = out_.shadow.data() + s_len_;
+    ByteSpan* sm = out_.shadow_map.data() + s_len_;
+    const char* const t_begin = t;
+    const char* const s_begin = sh;
+    for (std::size_t k = 0; k < n; ++k) {
+      const char32_t c = w[k];
+      const ByteSpan source = ws[k];
+      const char32_t s = chars_.shadow(c);
+      if (c < 0x80) {
+        *t++ = static_cast<char>(c);
+        *tm++ = source;
+      } else {
+        const std::size_t len = encode(c, t);
+        t += len;
+        for (std::size_t j = 0; j < len; ++j) *tm++ = source;
+      }
+      if (s < 0x80) {  // most Vietnamese letters lose their marks and become ASCII
+        *sh++ = static_cast<char>(s);
+        *sm++ = source;
+      } else {
+        const std::size_t len = encode(s, sh);
+        sh += len;
+        for (std::size_t j = 0; j < len; ++j) *sm++ = source;
+      }
+    }
+    t_len_ += static_cast<std::size_t>(t - t_begin);
+    s_len_ += static_cast<std::size_t>(sh - s_begin);
   }
 
   // Appends UTF-8 `s` (normalized already), every byte produced by `source`.
@@ -35,8 +89,8 @@ class Emitter {
     for (std::size_t i = 0; i < s.size();) put(utf8::decode(s, i), source);
   }
 
-  std::uint32_t text_size() const { return static_cast<std::uint32_t>(out_.text.size()); }
-  bool empty() const { return out_.text.empty(); }
+  std::uint32_t text_size() const { return static_cast<std::uint32_t>(t_len_); }
+  bool empty() const { return t_len_ == 0; }
 
   // Records a token over text bytes [begin, current end) and original bytes `original`.
   Token& add_token(TokenKind kind, std::uint32_t begin, ByteSpan original, std::uint8_t flags = 0) {
@@ -62,15 +116,43 @@ class Emitter {
   }
 
  private:
-  static void append_mapped(std::string& s, std::vector<ByteSpan>& map, char32_t c,
-                            ByteSpan source) {
-    const std::size_t before = s.size();
-    utf8::append(s, c);
-    map.insert(map.end(), s.size() - before, source);
+  // Writes non-ASCII `c` as UTF-8 to buf[0, 4); returns the length.
+  static std::size_t encode(char32_t c, char* buf) {
+    if (c < 0x800) {
+      buf[0] = static_cast<char>(0xC0 | (c >> 6));
+      buf[1] = static_cast<char>(0x80 | (c & 0x3F));
+      return 2;
+    }
+    if (c < 0x10000) {
+      buf[0] = static_cast<char>(0xE0 | (c >> 12));
+      buf[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      buf[2] = static_cast<char>(0x80 | (c & 0x3F));
+      return 3;
+    }
+    buf[0] = static_cast<char>(0xF0 | (c >> 18));
+    buf[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    buf[3] = static_cast<char>(0x80 | (c & 0x3F));
+    return 4;
+  }
+
+  // Makes room for `more` bytes past what is written (rare after the first posts: resize only
+  // zero-fills, the capacity is kept between posts).
+  void grow_text(std::size_t more) {
+    const std::size_t want = std::max(out_.text.size() * 2, t_len_ + more + 64);
+    out_.text.resize(want);
+    out_.text_map.resize(want);
+  }
+  void grow_shadow(std::size_t more) {
+    const std::size_t want = std::max(out_.shadow.size() * 2, s_len_ + more + 64);
+    out_.shadow.resize(want);
+    out_.shadow_map.resize(want);
   }
 
   NormalizedText& out_;
   const CharTable& chars_;
+  std::size_t t_len_ = 0;  // bytes of text (and text_map) written
+  std::size_t s_len_ = 0;  // bytes of shadow (and shadow_map) written
 };
 
 }  // namespace tincay::normalize_internal

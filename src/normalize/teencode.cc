@@ -87,26 +87,27 @@ Status TeencodeLexicon::parse_into(std::string_view path, std::string_view text,
 TeencodeLexicon::TeencodeLexicon(std::vector<LexiconEntry> entries) : entries_(std::move(entries)) {
   std::size_t cap = 16;
   while (cap < entries_.size() * 3) cap <<= 1;
-  slots_.assign(cap, -1);
+  slots_.assign(cap, Slot{});
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     max_form_bytes_ = std::max(max_form_bytes_, entries_[i].form.size());
-    std::size_t at = hash_form(entries_[i].form) & (cap - 1);
-    while (slots_[at] >= 0) {
-      if (entries_[static_cast<std::size_t>(slots_[at])].form == entries_[i].form) break;
+    const std::uint64_t h = hash_form(entries_[i].form);
+    std::size_t at = h & (cap - 1);
+    while (slots_[at].index >= 0) {
+      if (entries_[static_cast<std::size_t>(slots_[at].index)].form == entries_[i].form) break;
       at = (at + 1) & (cap - 1);
     }
-    slots_[at] = static_cast<std::int32_t>(i);
+    slots_[at] = {static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(i)};
   }
 }
 
-const LexiconEntry* TeencodeLexicon::find(std::string_view form) const {
+const LexiconEntry* TeencodeLexicon::find(std::string_view form, std::uint64_t hash) const {
   if (slots_.empty() || form.size() > max_form_bytes_) return nullptr;
   const std::size_t mask = slots_.size() - 1;
-  std::size_t at = hash_form(form) & mask;
-  while (slots_[at] >= 0) {
-    const LexiconEntry& e = entries_[static_cast<std::size_t>(slots_[at])];
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  for (std::size_t at = hash & mask; slots_[at].index >= 0; at = (at + 1) & mask) {
+    if (slots_[at].tag != tag) continue;
+    const LexiconEntry& e = entries_[static_cast<std::size_t>(slots_[at].index)];
     if (e.form == form) return &e;
-    at = (at + 1) & mask;
   }
   return nullptr;
 }

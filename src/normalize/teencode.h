@@ -15,10 +15,27 @@
 
 namespace tincay::normalize_internal {
 
+// FNV-1a: short keys, no allocation.
+inline constexpr std::uint64_t kHashSeed = 1469598103934665603ULL;
+inline std::uint64_t hash_step(std::uint64_t h, unsigned char c) {
+  return (h ^ c) * 1099511628211ULL;
+}
+inline std::uint64_t hash_form(std::string_view s) {
+  std::uint64_t h = kHashSeed;
+  for (const char c : s) h = hash_step(h, static_cast<unsigned char>(c));
+  return h;
+}
+
 struct LexiconEntry {
   std::string form;                       // as normalized text spells it (lower case, NFC)
   std::string expansion;                  // empty for an ambiguous form (kept as written)
   std::vector<std::string> alternatives;  // readings of an ambiguous form, most frequent first
+  // The form is also how common words are spelled without marks ("hong": hồng, hông; listed in
+  // data/normalize/unmarked-words.tsv), spells a Vietnamese syllable, and its expansion is another
+  // word, not the same one with its marks ("hong" → "không", unlike "khong" → "không"). In a
+  // post typed without any marks such a form is most likely the real word ("hoa hong" is
+  // "hoa hồng"), so it is expanded only in posts that carry marks.
+  bool needs_marked_context = false;
 };
 
 class TeencodeLexicon {
@@ -33,25 +50,23 @@ class TeencodeLexicon {
   TeencodeLexicon() = default;
 
   // The entry for a normalized word, or nullptr.
-  const LexiconEntry* find(std::string_view form) const;
+  const LexiconEntry* find(std::string_view form) const { return find(form, hash_form(form)); }
+  // The same, given hash_form(form) (computed while building the key).
+  const LexiconEntry* find(std::string_view form, std::uint64_t hash) const;
   std::size_t size() const { return entries_.size(); }
   std::size_t max_form_bytes() const { return max_form_bytes_; }
   const std::vector<LexiconEntry>& entries() const { return entries_; }
 
  private:
+  // A slot holds the upper hash bits of its entry's form, so that a probe rejects most other
+  // words without touching the entry (most words of a post are not in the lexicon).
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::int32_t index = -1;  // into entries_, -1 when empty
+  };
   std::vector<LexiconEntry> entries_;
-  std::vector<std::int32_t> slots_;  // index into entries_, -1 when empty; size a power of two
+  std::vector<Slot> slots_;  // size a power of two
   std::size_t max_form_bytes_ = 0;
 };
-
-// FNV-1a: short keys, no allocation.
-inline std::uint64_t hash_form(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 }  // namespace tincay::normalize_internal

@@ -75,7 +75,7 @@ class Pass {
         options_(options),
         c_(chars),
         s_(spans),
-        em_(out, table) {}
+        em_(out, table, spans.empty() ? 0 : spans.back().end - spans.front().begin + 32) {}
 
   void run() {
     const std::size_t n = c_.size();
@@ -90,10 +90,48 @@ class Pass {
       }
       i = next + 1;
     }
+    em_.finish();
   }
 
  private:
   CharClass cls(std::size_t i) const { return table_.info(c_[i]).cls; }
+
+  // Whether any letter of the post carries a diacritic (computed once, on first use).
+  bool post_has_marks() {
+    if (has_marks_ < 0) {
+      has_marks_ = 0;
+      for (const char32_t c : c_) {
+        if (c >= 0x80 && table_.shadow(c) != c && table_.is_letter(c)) {
+          has_marks_ = 1;
+          break;
+        }
+      }
+    }
+    return has_marks_ == 1;
+  }
+
+  // Chunk [b, e) is one letter, optionally closed by a dot ("đ.", "m").
+  bool lone_letter_chunk(std::size_t b, std::size_t e) const {
+    if (e <= b || !table_.is_letter(c_[b])) return false;
+    return e == b + 1 || (e == b + 2 && c_[b + 1] == U'.');
+  }
+
+  // Spaced initials ("đ. m", "o. t. p", "T. P. Huế"): a lone letter closed by a dot next to
+  // another lone letter. Their letters are not teencode ("đ" is not "đéo" there).
+  bool spaced_initial(std::size_t b, std::size_t e) const {
+    if (!lone_letter_chunk(b, e)) return false;
+    const std::size_t n = c_.size();
+    if (e == b + 2 && e + 1 < n) {  // "X." followed by a lone letter
+      std::size_t f = e + 1;
+      while (f < n && c_[f] != U' ') ++f;
+      if (lone_letter_chunk(e + 1, f)) return true;
+    }
+    if (b >= 3 && c_[b - 1] == U' ' && c_[b - 2] == U'.') {  // preceded by "Y."
+      const std::size_t pb = b - 3;
+      if (lone_letter_chunk(pb, b - 1) && (pb == 0 || c_[pb - 1] == U' ')) return true;
+    }
+    return false;
+  }
   bool alnum(std::size_t i) const {
     const CharClass k = cls(i);
     return k == CharClass::kLetter || k == CharClass::kDigit || k == CharClass::kOther;
@@ -102,7 +140,7 @@ class Pass {
 
   void verbatim(std::size_t b, std::size_t e, TokenKind kind) {
     const std::uint32_t start = em_.text_size();
-    for (std::size_t k = b; k < e; ++k) em_.put(c_[k], s_[k]);
+    em_.put_run(c_.data() + b, s_.data() + b, e - b);
     em_.add_token(kind, start, source(b, e));
   }
 
@@ -110,31 +148,58 @@ class Pass {
   void word(const char32_t* w_in, const ByteSpan* s_in, std::size_t n, std::uint8_t flags,
             bool use_lexicon = true) {
     if (n > kMaxWord) {
-      const std::uint32_t start = em_.text_size();
-      for (std::size_t k = 0; k < n; ++k) em_.put(w_in[k], s_in[k]);
-      em_.add_token(TokenKind::kWord, start, {s_in[0].begin, s_in[n - 1].end}, flags);
+      long_word(w_in, s_in, n, flags);
       return;
     }
+    // Copied only when stretched letters may need collapsing or the tone placing (rare): most
+    // words are emitted straight from the cleaned characters.
+    if (options_.deobfuscate &&
+        ((flags & token_flags::kDeobfuscated) != 0 || may_be_stretched(w_in, n))) {
+      rewritten_word(w_in, s_in, n, flags, use_lexicon);
+      return;
+    }
+    emit_word(w_in, s_in, n, flags, use_lexicon);
+  }
+
+  // Letter runs longer than kMaxWord are copied as they are (kept out of line: rare).
+  [[gnu::noinline]] void long_word(const char32_t* w, const ByteSpan* ws, std::size_t n,
+                                   std::uint8_t flags) {
+    const std::uint32_t start = em_.text_size();
+    em_.put_run(w, ws, n);
+    em_.add_token(TokenKind::kWord, start, {ws[0].begin, ws[n - 1].end}, flags);
+  }
+
+  // word() for letters that may change: stretch collapse, then tone placement when anything
+  // was de-obfuscated.
+  void rewritten_word(const char32_t* w_in, const ByteSpan* s_in, std::size_t n, std::uint8_t flags,
+                      bool use_lexicon) {
     char32_t w[kMaxWord];
     ByteSpan ws[kMaxWord];
     for (std::size_t k = 0; k < n; ++k) {
       w[k] = w_in[k];
       ws[k] = s_in[k];
     }
-    if (options_.deobfuscate) {
-      const std::size_t m = collapse_stretched(w, ws, n);
-      if (m != n) flags |= token_flags::kDeobfuscated;
-      n = m;
-      if ((flags & token_flags::kDeobfuscated) != 0) canonicalize_tone(w, n);
-    }
+    const std::size_t m = collapse_stretched(w, ws, n);
+    if (m != n) flags |= token_flags::kDeobfuscated;
+    if ((flags & token_flags::kDeobfuscated) != 0) canonicalize_tone(w, m);
+    emit_word(w, ws, m, flags, use_lexicon);
+  }
+
+  // The lexicon lookup and output of a word w[0, n) (n <= kMaxWord).
+  void emit_word(const char32_t* w, const ByteSpan* ws, std::size_t n, std::uint8_t flags,
+                 bool use_lexicon) {
     const ByteSpan original{ws[0].begin, ws[n - 1].end};
     if (use_lexicon && options_.expand_teencode && lexicon_.size() > 0) {
+      // The key is the word's UTF-8, hashed as it is written.
       char key[kMaxWord * 4];
       std::size_t len = 0;
+      std::uint64_t h = kHashSeed;
       bool fits = true;
+      const std::size_t max_bytes = lexicon_.max_form_bytes();
       for (std::size_t k = 0; k < n && fits; ++k) {
         const char32_t c = w[k];
-        if (len > lexicon_.max_form_bytes()) fits = false;
+        if (len > max_bytes) fits = false;
+        const std::size_t at = len;
         if (c < 0x80) {
           key[len++] = static_cast<char>(c);
         } else if (c < 0x800) {
@@ -147,22 +212,30 @@ class Pass {
         } else {
           fits = false;
         }
+        for (std::size_t j = at; j < len; ++j) h = hash_step(h, static_cast<unsigned char>(key[j]));
       }
-      const LexiconEntry* entry = fits ? lexicon_.find(std::string_view(key, len)) : nullptr;
-      if (entry != nullptr && !entry->expansion.empty()) {
+      const LexiconEntry* entry = fits ? lexicon_.find(std::string_view(key, len), h) : nullptr;
+      if (entry != nullptr && !entry->expansion.empty() &&
+          !(entry->needs_marked_context && !post_has_marks())) {
         expansion(entry->expansion, original, flags);
         return;
       }
       if (entry != nullptr) {
+        // Ambiguous, or a real syllable in a post typed without marks ("hoa hong"): kept as
+        // written, with the readings for detectors.
         const std::uint32_t start = em_.text_size();
         for (std::size_t k = 0; k < n; ++k) em_.put(w[k], ws[k]);
         em_.add_token(TokenKind::kWord, start, original, flags | token_flags::kAmbiguous);
-        for (const std::string& alt : entry->alternatives) em_.add_alternative(alt);
+        if (entry->expansion.empty()) {
+          for (const std::string& alt : entry->alternatives) em_.add_alternative(alt);
+        } else {
+          em_.add_alternative(entry->expansion);
+        }
         return;
       }
     }
     const std::uint32_t start = em_.text_size();
-    for (std::size_t k = 0; k < n; ++k) em_.put(w[k], ws[k]);
+    em_.put_run(w, ws, n);
     em_.add_token(TokenKind::kWord, start, original, flags);
   }
 
@@ -245,6 +318,14 @@ class Pass {
   }
 
   void chunk(std::size_t b, std::size_t e) {
+    initials_ = e - b <= 2 && spaced_initial(b, e);
+    // Most chunks are one plain word: straight to word(), skipping the shape checks below.
+    std::size_t letters = b;
+    while (letters < e && cls(letters) == CharClass::kLetter) ++letters;
+    if (letters == e && e > b) {
+      word(c_.data() + b, s_.data() + b, e - b, 0, !initials_);
+      return;
+    }
     // URLs need a dot ("abc.vn", "www.") or a colon ("http:"); most chunks have neither.
     bool maybe_url = false;
     for (std::size_t k = b; k < e && !maybe_url; ++k) maybe_url = c_[k] == U'.' || c_[k] == U':';
@@ -357,7 +438,7 @@ class Pass {
       if (c_[k] == U'@' && at == q) at = k;
     }
     if (all_letters) {
-      word(c_.data() + p, s_.data() + p, q - p, 0);
+      word(c_.data() + p, s_.data() + p, q - p, 0, !initials_);
       return;
     }
     if (at < q) {  // e-mail: local@domain.tld
@@ -394,8 +475,10 @@ class Pass {
         letters = letters && cls(z) == CharClass::kLetter;
         ++z;
       }
+      // A lone letter joined to other pieces ("o,t,p", "đ/m") is an initial, not teencode.
+      const bool initial = z - k == 1 && (k > p || z < q);
       if (letters) {
-        word(c_.data() + k, s_.data() + k, z - k, 0, !dotted_letters);
+        word(c_.data() + k, s_.data() + k, z - k, 0, !dotted_letters && !initial);
       } else {
         verbatim(k, z, cls(k) == CharClass::kDigit ? TokenKind::kNumber : TokenKind::kWord);
       }
@@ -501,6 +584,8 @@ class Pass {
   const std::vector<char32_t>& c_;
   const std::vector<ByteSpan>& s_;
   Emitter em_;
+  int has_marks_ = -1;     // post_has_marks(): -1 not yet known
+  bool initials_ = false;  // the current chunk is one of spaced initials
 };
 
 }  // namespace

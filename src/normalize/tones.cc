@@ -7,13 +7,9 @@
 namespace tincay::normalize_internal {
 namespace {
 
-// Rows: the 12 vowel letters; columns: no tone, huyền, sắc, hỏi, ngã, nặng.
-constexpr std::array<std::u32string_view, 12> kVowels = {
-    U"aàáảãạ", U"ăằắẳẵặ", U"âầấẩẫậ", U"eèéẻẽẹ", U"êềếểễệ", U"iìíỉĩị",
-    U"oòóỏõọ", U"ôồốổỗộ", U"ơờớởỡợ", U"uùúủũụ", U"ưừứửữự", U"yỳýỷỹỵ",
-};
-constexpr char32_t kPlain[12] = {U'a', U'a', U'a', U'e', U'e', U'i',
-                                 U'o', U'o', U'o', U'u', U'u', U'y'};
+using tones_detail::kPlain;
+using tones_detail::kVowels;
+
 constexpr bool kHasQuality[12] = {false, true, true, false, true, false,
                                   false, true, true, false, true, false};
 
@@ -22,29 +18,8 @@ struct VowelInfo {
   int tone = 0;
 };
 
-// Every vowel letter below U+1F00 → (row + 1) | tone << 4; 0 for anything else. Read once per
-// letter on the hot path, so it is a flat array rather than a search of kVowels.
-constexpr char32_t kVowelTableSize = 0x1F00;
-struct VowelTable {
-  std::array<std::uint8_t, kVowelTableSize> entry{};
-};
-
-const VowelTable& vowel_table() {
-  static const VowelTable table = [] {
-    VowelTable t;
-    for (std::size_t r = 0; r < kVowels.size(); ++r) {
-      for (std::size_t tone = 0; tone < kVowels[r].size(); ++tone) {
-        t.entry[kVowels[r][tone]] = static_cast<std::uint8_t>((r + 1) | (tone << 4));
-      }
-    }
-    return t;
-  }();
-  return table;
-}
-
 VowelInfo vowel_info(char32_t c) {
-  if (c >= kVowelTableSize) return {};
-  const std::uint8_t e = vowel_table().entry[c];
+  const std::uint8_t e = tones_detail::vowel_entry(c);
   if (e == 0) return {};
   return {(e & 15) - 1, e >> 4};
 }
@@ -61,52 +36,45 @@ char32_t base_letter(char32_t c) {
   return v.row >= 0 ? kPlain[v.row] : 0;
 }
 
-// Where the vowel nucleus of a syllable starts: after the initial consonant, with "qu" and "gi"
-// (before another vowel) counted as consonants.
-std::size_t nucleus_start(const char32_t* s, std::size_t n) {
-  std::size_t i = 0;
-  while (i < n && !is_vowel(s[i])) ++i;
-  if (i == 1 && i + 1 < n && is_vowel(s[i + 1])) {
-    const char32_t b = base_letter(s[i]);
-    if ((s[0] == U'q' && b == U'u') || (s[0] == U'g' && b == U'i')) ++i;
-  }
-  return i;
-}
-
 }  // namespace
-
-bool is_vowel(char32_t c) { return vowel_info(c).row >= 0; }
-
-char32_t plain_vowel(char32_t c) {
-  const VowelInfo v = vowel_info(c);
-  return v.row >= 0 ? kPlain[v.row] : c;
-}
 
 bool canonicalize_tone(char32_t* s, std::size_t n) {
   if (n == 0 || n > 8) return false;
+  // Table entries read once: (row + 1) | tone << 4, 0 for a consonant.
+  std::uint8_t e[8];
   int tone = 0;
   int toned = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const VowelInfo v = vowel_info(s[i]);
-    if (v.row < 0 && base_letter(s[i]) == 0) return false;  // not a Vietnamese letter
-    if (v.tone != 0) {
-      tone = v.tone;
+    const char32_t c = s[i];
+    e[i] = tones_detail::vowel_entry(c);
+    if (e[i] == 0) {
+      if (!((c >= U'a' && c <= U'z') || c == 0x111)) return false;  // not a Vietnamese letter
+      continue;
+    }
+    if ((e[i] >> 4) != 0) {
+      tone = e[i] >> 4;
       ++toned;
     }
   }
   if (toned != 1) return false;
-  const std::size_t start = nucleus_start(s, n);
+  // The nucleus starts after the initial consonant, "qu" and "gi" (before a vowel) included.
+  std::size_t start = 0;
+  while (start < n && e[start] == 0) ++start;
+  if (start == 1 && start + 1 < n && e[start + 1] != 0) {
+    const char32_t b = kPlain[(e[1] & 15) - 1];
+    if ((s[0] == U'q' && b == U'u') || (s[0] == U'g' && b == U'i')) ++start;
+  }
   std::size_t end = start;
-  while (end < n && is_vowel(s[end])) ++end;
+  while (end < n && e[end] != 0) ++end;
   if (end == start) return false;
   for (std::size_t i = end; i < n; ++i) {
-    if (is_vowel(s[i])) return false;  // two vowel groups: not one syllable
+    if (e[i] != 0) return false;  // two vowel groups: not one syllable
   }
   const std::size_t len = end - start;
   std::size_t pos = start;
   bool quality = false;
   for (std::size_t i = start; i < end; ++i) {
-    if (kHasQuality[vowel_info(s[i]).row]) {
+    if (kHasQuality[(e[i] & 15) - 1]) {
       pos = i;
       quality = true;
     }
@@ -122,11 +90,11 @@ bool canonicalize_tone(char32_t* s, std::size_t n) {
   }
   bool changed = false;
   for (std::size_t i = 0; i < n; ++i) {
-    const VowelInfo v = vowel_info(s[i]);
-    if (v.row < 0) continue;
+    if (e[i] == 0) continue;
+    const int row = (e[i] & 15) - 1;
     const int want = i == pos ? tone : 0;
-    if (v.tone != want) {
-      s[i] = with_tone(v.row, want);
+    if ((e[i] >> 4) != want) {
+      s[i] = with_tone(row, want);
       changed = true;
     }
   }

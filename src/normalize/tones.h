@@ -4,8 +4,10 @@
 // to decide whether "l.ừ.a" or "l0n" really spell a word.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace tincay::normalize_internal {
 
@@ -24,10 +26,47 @@ bool canonicalize_tone(char32_t* letters, std::size_t n);
 // consonant, a vowel nucleus and a final consonant allowed by Vietnamese spelling.
 bool is_vietnamese_syllable(const char32_t* letters, std::size_t n);
 
+namespace tones_detail {
+
+// Rows: the 12 vowel letters; columns: no tone, huyền, sắc, hỏi, ngã, nặng.
+inline constexpr std::array<std::u32string_view, 12> kVowels = {
+    U"aàáảãạ", U"ăằắẳẵặ", U"âầấẩẫậ", U"eèéẻẽẹ", U"êềếểễệ", U"iìíỉĩị",
+    U"oòóỏõọ", U"ôồốổỗộ", U"ơờớởỡợ", U"uùúủũụ", U"ưừứửữự", U"yỳýỷỹỵ",
+};
+inline constexpr char32_t kPlain[12] = {U'a', U'a', U'a', U'e', U'e', U'i',
+                                        U'o', U'o', U'o', U'u', U'u', U'y'};
+
+// Every vowel letter below U+1F00 → (row + 1) | tone << 4; 0 for anything else. Read for every
+// letter on the hot path, so it is a flat array built at compile time, inlined into callers.
+inline constexpr char32_t kVowelTableSize = 0x1F00;
+struct VowelTable {
+  std::array<std::uint8_t, kVowelTableSize> entry{};
+};
+constexpr VowelTable build_vowel_table() {
+  VowelTable t;
+  for (std::size_t r = 0; r < kVowels.size(); ++r) {
+    for (std::size_t tone = 0; tone < kVowels[r].size(); ++tone) {
+      t.entry[kVowels[r][tone]] = static_cast<std::uint8_t>((r + 1) | (tone << 4));
+    }
+  }
+  return t;
+}
+inline constexpr VowelTable kVowelTable = build_vowel_table();
+
+// The table entry of `c` (0: not a vowel).
+inline std::uint8_t vowel_entry(char32_t c) {
+  return c < kVowelTableSize ? kVowelTable.entry[c] : 0;
+}
+
+}  // namespace tones_detail
+
 // True for a Vietnamese vowel letter with or without marks (a, ă, â, e, ê, i, o, ô, ơ, u, ư, y).
-bool is_vowel(char32_t c);
+inline bool is_vowel(char32_t c) { return tones_detail::vowel_entry(c) != 0; }
 
 // A vowel without any mark (ặ → a, ư → u); other characters unchanged.
-char32_t plain_vowel(char32_t c);
+inline char32_t plain_vowel(char32_t c) {
+  const std::uint8_t e = tones_detail::vowel_entry(c);
+  return e != 0 ? tones_detail::kPlain[(e & 15) - 1] : c;
+}
 
 }  // namespace tincay::normalize_internal

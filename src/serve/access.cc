@@ -48,9 +48,14 @@ const std::vector<Endpoint>& endpoint_table() {
       {"POST", "/v1/appeals", "appeal", kReviewer | kIngest},
       {"POST", "/v1/appeals/{id}/resolve", "appeal_resolve", kReviewer},
       {"GET", "/v1/reports/transparency", "transparency", kAnalyst | kAdmin},
+      // Aggregates only (k distinct authors per number), never texts or author keys.
+      {"GET", "/v1/trends", "trends", kAnalyst | kReviewer | kAdmin},
       {"GET", "/v1/claims", "claims_list", kAdmin | kReviewer | kAnalyst},
       {"POST", "/v1/claims", "claims_put", kAdmin},
       {"POST", "/v1/check", "check", kAdmin | kReviewer | kIngest},
+      // The rule playground explains a text the caller pastes in, never a stored post, so the
+      // analyst may use it too (docs/api.md).
+      {"POST", "/v1/explain", "explain", kAdmin | kReviewer | kAnalyst},
   };
   return table;
 }

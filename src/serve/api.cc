@@ -20,6 +20,8 @@
 
 #include <simdjson.h>
 
+#include "tincay/analytics.h"
+#include "tincay/check.h"
 #include "tincay/core/claim.h"
 #include "tincay/core/crypto.h"
 #include "tincay/core/decision.h"
@@ -32,6 +34,7 @@
 #include "tincay/store.h"
 
 #include "src/serve/metrics.h"
+#include "src/serve/request_body.h"
 
 namespace tincay {
 namespace {
@@ -45,7 +48,7 @@ class Pool {
   class Lease {
    public:
     Lease(Pool& pool, std::unique_ptr<T> item) : pool_(pool), item_(std::move(item)) {}
-    Lease(Lease&&) = default;
+    Lease(Lease&&) noexcept = default;
     ~Lease() {
       if (item_) pool_.give_back(std::move(item_));
     }
@@ -87,60 +90,6 @@ struct ScanScratch {
   JsonRecordParser records;
   simdjson::dom::parser dom;
 };
-
-// A request body field: its JSON type and whether it must be present.
-enum class FieldType { kString, kInt };
-struct FieldSpec {
-  std::string_view name;
-  FieldType type;
-  bool required;
-};
-
-struct Body {
-  std::map<std::string, std::string, std::less<>> strings;
-  std::map<std::string, std::int64_t, std::less<>> ints;
-  std::string str(std::string_view k) const {
-    auto it = strings.find(k);
-    return it == strings.end() ? std::string() : it->second;
-  }
-};
-
-// Parses a JSON object strictly: known fields only, each of its type; errors are 400 naming the
-// field.
-std::optional<Response> parse_body(const std::string& text, std::initializer_list<FieldSpec> spec,
-                                   Body& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(text).get(doc); err) {
-    return json_error(400, std::string("malformed JSON: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::object object;
-  if (doc.get_object().get(object)) return json_error(400, "the body must be a JSON object");
-  for (auto field : object) {
-    const std::string_view key = field.key;
-    const FieldSpec* s = nullptr;
-    for (const FieldSpec& f : spec) {
-      if (f.name == key) s = &f;
-    }
-    const std::string name = utf8::is_valid(key) ? std::string(key) : "?";
-    if (s == nullptr) return json_error(400, "unknown field", name);
-    if (s->type == FieldType::kString) {
-      std::string_view v;
-      if (field.value.get_string().get(v)) return json_error(400, "must be a string", name);
-      out.strings[name] = std::string(v);
-    } else {
-      std::int64_t v = 0;
-      if (field.value.get_int64().get(v)) return json_error(400, "must be an integer", name);
-      out.ints[name] = v;
-    }
-  }
-  for (const FieldSpec& f : spec) {
-    if (f.required && out.strings.count(f.name) == 0 && out.ints.count(f.name) == 0) {
-      return json_error(400, "missing required field", f.name);
-    }
-  }
-  return std::nullopt;
-}
 
 Response json_ok(std::string body, int status = 200) {
   Response r;
@@ -196,7 +145,7 @@ class Api::Impl {
         pseudonymizer_(options.secret),
         store_(std::move(store)),
         service_writer_(std::move(service)),
-        readers_([path = options.db_path] { return open_sqlite_service_store(path); }),
+        readers_([path = options.db_path] { return open_service_store(path); }),
         scratch_([this]() -> Result<std::unique_ptr<ScanScratch>> {
           return std::make_unique<ScanScratch>(pseudonymizer_);
         }),
@@ -204,24 +153,42 @@ class Api::Impl {
         batch_pool_(options.scan_threads),
         openapi_(std::move(openapi)) {}
 
+  // Blocking form of handle_async, for callers without an event loop (tests, tools).
   Response handle(const Request& req) {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Response> out;
+    handle_async(req, [&](Response r) {
+      std::lock_guard<std::mutex> lock(mu);
+      out = std::move(r);
+      cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return out.has_value(); });
+    return std::move(*out);
+  }
+
+  void handle_async(const Request& req, Api::Done done) {
     const double start = clock_.monotonic_seconds();
     const RouteMatch route = match_route(req.method, req.path);
-    Response r;
-    std::string_view name = "unmatched";
+    const std::string_view name = route.endpoint != nullptr ? route.endpoint->name : "unmatched";
+    Api::Done finish = [this, name, start, done = std::move(done)](Response r) {
+      metrics_.record(name, r.status, clock_.monotonic_seconds() - start);
+      done(std::move(r));
+    };
     if (route.endpoint == nullptr) {
-      r = route.wrong_method ? json_error(405, "method not allowed for " + req.path)
-                             : json_error(404, "no such endpoint: " + req.path);
-    } else {
-      name = route.endpoint->name;
-      r = authorize_and_dispatch(req, route);
+      finish(route.wrong_method ? json_error(405, "method not allowed for " + req.path)
+                                : json_error(404, "no such endpoint: " + req.path));
+      return;
     }
-    metrics_.record(name, r.status, clock_.monotonic_seconds() - start);
-    return r;
+    // nullopt: the endpoint took `finish` and calls it later (a scan, once committed).
+    std::optional<Response> r = authorize_and_dispatch(req, route, finish);
+    if (r) finish(std::move(*r));
   }
 
  private:
-  Response authorize_and_dispatch(const Request& req, const RouteMatch& route) {
+  std::optional<Response> authorize_and_dispatch(const Request& req, const RouteMatch& route,
+                                                 Api::Done& later) {
     const Endpoint& e = *route.endpoint;
     if (req.body_too_large) {
       return json_error(
@@ -248,19 +215,18 @@ class Api::Impl {
     if (n == "healthz") return json_ok("{\"status\":\"ok\"}");
     if (n == "openapi") return json_ok(openapi_);
     if (n == "metrics") return metrics();
-    if (n == "scan") return scan(req, key);
+    if (n == "scan") return scan(req, key, later);
     if (n == "post") return post(route.param);
     if (n == "queue") return queue(req);
     if (n == "review") return review(req, key);
     if (n == "appeal") return appeal(req, key);
     if (n == "appeal_resolve") return resolve(req, route.param, key);
     if (n == "transparency") return transparency(req);
+    if (n == "trends") return trends(req);
     if (n == "claims_list") return claims_list();
     if (n == "claims_put") return claims_put(req, key);
-    if (n == "check") {
-      return json_error(501,
-                        "POST /v1/check is not implemented yet: use 'tincay check' (docs/api.md)");
-    }
+    if (n == "check") return check(req);
+    if (n == "explain") return explain(req);
     return json_error(500, "endpoint without a handler");
   }
 
@@ -304,102 +270,79 @@ class Api::Impl {
     return e;
   }
 
-  // ---- POST /v1/scan ----
-  Response scan(const Request& req, const ApiKeyRecord& key) {
-    auto scratch = scratch_.take();
-    if (!scratch) return from_error(scratch.error());
-    std::vector<Post> posts;
-    bool batch = false;
-    {
-      simdjson::dom::element doc;
-      if (auto err = (*scratch)->dom.parse(req.body).get(doc); err) {
-        return json_error(400, std::string("malformed JSON: ") + simdjson::error_message(err));
-      }
-      simdjson::dom::object object;
-      if (doc.get_object().get(object)) {
-        return json_error(400, "the body must be a post object or {\"posts\": [...]}");
-      }
-      simdjson::dom::array items;
-      if (object.size() == 1 && !object["posts"].get_array().get(items)) {
-        batch = true;
-        if (items.size() == 0) return json_error(400, "empty batch", "posts");
-        if (items.size() > options_.max_batch_posts) {
-          return json_error(413,
-                            "batch of " + std::to_string(items.size()) +
-                                " posts exceeds the limit of " +
-                                std::to_string(options_.max_batch_posts),
-                            "posts");
-        }
-        posts.reserve(items.size());
-        std::size_t i = 0;
-        for (simdjson::dom::element item : items) {
-          const std::string record = simdjson::minify(item);
-          IngestItem parsed = (*scratch)->records.parse(record, "request", i + 1);
-          if (auto* rej = std::get_if<Rejection>(&parsed)) {
-            return json_error(400, rej->reason, "posts[" + std::to_string(i) + "]");
-          }
-          posts.push_back(std::get<Post>(std::move(parsed)));
-          ++i;
-        }
-      }
-    }
-    if (!batch) {
-      IngestItem parsed = (*scratch)->records.parse(req.body, "request", 1);
-      if (auto* rej = std::get_if<Rejection>(&parsed)) return json_error(400, rej->reason);
-      posts.push_back(std::get<Post>(std::move(parsed)));
-    }
-    // The same calls as tincay scan: process_batch, then decision_to_json per post.
-    std::vector<Decision> decisions;
-    if (posts.size() == 1) {
-      ThreadPool inline_pool(1);  // no extra threads: the request's own thread does the work
-      decisions = pipeline_->process_batch(posts, inline_pool);
-    } else {
-      std::lock_guard<std::mutex> lock(batch_mu_);
-      decisions = pipeline_->process_batch(posts, batch_pool_);
-    }
-    std::vector<std::string> lines(decisions.size());
-    std::vector<StoredScan> stored(decisions.size());
-    std::vector<AuditEntry> entries;
-    entries.reserve(decisions.size());
-    for (std::size_t i = 0; i < decisions.size(); ++i) {
-      lines[i] = decision_to_json(decisions[i], posts[i].text);
-      stored[i] = StoredScan{&posts[i], &decisions[i], lines[i]};
-      entries.push_back(
-          audit("decision", decisions[i].post_id, key, decision_audit(decisions[i], lines[i])));
-    }
-    if (Status s = commit_scans(stored, entries); !s) return from_error(s.error());
-    metrics_.scanned(decisions);
-    if (!batch) return json_ok(std::move(lines[0]));
-    std::string out;
-    std::size_t total = 32;
-    for (const auto& l : lines) total += l.size() + 1;
-    out.reserve(total);
-    out += "{\"decisions\":[";
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      if (i > 0) out += ',';
-      out += lines[i];
-    }
-    out += "]}";
-    return json_ok(std::move(out));
-  }
-
-  // Group commit: concurrent scan requests queue their rows and wait; the writer thread stores
-  // everything queued in one transaction per connection. One commit per request would cap the
-  // API at a few thousand requests/s (SQLite has one writer); grouping amortizes it.
+  // Group commit: a scan request computes its decisions and its answer on its own thread, then
+  // queues the rows and returns; the writer thread stores everything queued in one transaction
+  // per connection and only then sends each queued answer. One commit per request would cap the
+  // API at a few thousand requests/s (SQLite has one writer); grouping amortizes it, and since no
+  // HTTP thread waits for the disk, the group is as large as the number of requests in flight.
+  // Durability: an answer is sent only after its rows and audit entries are committed (WAL,
+  // synchronous=NORMAL: they survive a crash of the process; a power cut may lose the last
+  // transactions, as for tincay scan).
   struct PendingWrite {
-    const std::vector<StoredScan>* scans;
-    std::vector<AuditEntry>* entries;
-    bool done = false;
-    Status status;
+    std::vector<Post> posts;
+    std::vector<Decision> decisions;
+    std::vector<std::string> lines;
+    std::vector<StoredScan> stored;  // points into posts, decisions and lines
+    std::vector<AuditEntry> entries;
+    Response response;  // sent once committed
+    Api::Done done;
   };
 
-  Status commit_scans(const std::vector<StoredScan>& scans, std::vector<AuditEntry>& entries) {
-    PendingWrite pending{&scans, &entries, false, ok_status()};
-    std::unique_lock<std::mutex> lock(queue_mu_);
-    queue_.push_back(&pending);
+  // ---- POST /v1/scan ----
+  // nullopt: queued for the writer, which calls `later` (moved from) after the commit.
+  std::optional<Response> scan(const Request& req, const ApiKeyRecord& key, Api::Done& later) {
+    auto scratch = scratch_.take();
+    if (!scratch) return from_error(scratch.error());
+    auto w = std::make_unique<PendingWrite>();
+    bool batch = false;
+    {
+      ScanBody body;
+      if (auto err = parse_scan_body(req.body, options_.max_batch_posts, (*scratch)->records,
+                                     (*scratch)->dom, body)) {
+        return *err;
+      }
+      w->posts = std::move(body.posts);
+      batch = body.batch;
+    }
+    const std::vector<Post>& posts = w->posts;
+    // The same calls as tincay scan: process_batch, then decision_to_json per post.
+    if (posts.size() == 1) {
+      ThreadPool inline_pool(1);  // no extra threads: the request's own thread does the work
+      w->decisions = pipeline_->process_batch(posts, inline_pool);
+    } else {
+      std::lock_guard<std::mutex> lock(batch_mu_);
+      w->decisions = pipeline_->process_batch(posts, batch_pool_);
+    }
+    const std::vector<Decision>& decisions = w->decisions;
+    w->lines.resize(decisions.size());
+    w->stored.resize(decisions.size());
+    w->entries.reserve(decisions.size());
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      w->lines[i] = decision_to_json(decisions[i], posts[i].text);
+      w->stored[i] = StoredScan{&posts[i], &decisions[i], w->lines[i]};
+      w->entries.push_back(
+          audit("decision", decisions[i].post_id, key, decision_audit(decisions[i], w->lines[i])));
+    }
+    if (!batch) {
+      w->response = json_ok(w->lines[0]);
+    } else {
+      std::string out;
+      std::size_t total = 32;
+      for (const auto& l : w->lines) total += l.size() + 1;
+      out.reserve(total);
+      out += "{\"decisions\":[";
+      for (std::size_t i = 0; i < w->lines.size(); ++i) {
+        if (i > 0) out += ',';
+        out += w->lines[i];
+      }
+      out += "]}";
+      w->response = json_ok(std::move(out));
+    }
+    w->done = std::move(later);
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    queue_.push_back(std::move(w));
     queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return pending.done; });
-    return pending.status;
+    return std::nullopt;
   }
 
   void write_loop() {
@@ -407,14 +350,14 @@ class Api::Impl {
     for (;;) {
       queue_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stop_ and nothing left
-      std::vector<PendingWrite*> group;
+      std::vector<std::unique_ptr<PendingWrite>> group;
       group.swap(queue_);
       lock.unlock();
       std::vector<StoredScan> scans;
       std::vector<AuditEntry> entries;
-      for (PendingWrite* p : group) {
-        scans.insert(scans.end(), p->scans->begin(), p->scans->end());
-        for (AuditEntry& e : *p->entries) entries.push_back(std::move(e));
+      for (const auto& p : group) {
+        scans.insert(scans.end(), p->stored.begin(), p->stored.end());
+        for (AuditEntry& e : p->entries) entries.push_back(std::move(e));
       }
       Status status = ok_status();
       {
@@ -424,12 +367,16 @@ class Api::Impl {
         // stored decision without its audit entry, never an audit entry without its decision.
         if (status) status = service_writer_->append_audit_batch(std::move(entries));
       }
-      lock.lock();
-      for (PendingWrite* p : group) {
-        p->status = status;
-        p->done = true;
+      for (const auto& p : group) {
+        if (status) {
+          metrics_.scanned(p->decisions);
+          p->done(std::move(p->response));
+        } else {
+          p->done(from_error(status.error()));
+        }
       }
-      done_cv_.notify_all();
+      group.clear();  // frees the posts and decisions before sleeping
+      lock.lock();
     }
   }
 
@@ -559,12 +506,7 @@ class Api::Impl {
   // ---- POST /v1/reviews ----
   Response review(const Request& req, const ApiKeyRecord& key) {
     Body b;
-    if (auto err = parse_body(req.body,
-                              {{"post_id", FieldType::kString, true},
-                               {"outcome", FieldType::kString, true},
-                               {"category", FieldType::kString, false},
-                               {"note", FieldType::kString, false}},
-                              b)) {
+    if (auto err = parse_body(req.body, kReviewFields, b)) {
       return *err;
     }
     ReviewRecord v;
@@ -596,9 +538,7 @@ class Api::Impl {
   // ---- POST /v1/appeals ----
   Response appeal(const Request& req, const ApiKeyRecord& key) {
     Body b;
-    if (auto err = parse_body(
-            req.body,
-            {{"post_id", FieldType::kString, true}, {"reason", FieldType::kString, false}}, b)) {
+    if (auto err = parse_body(req.body, kAppealFields, b)) {
       return *err;
     }
     AppealRecord a;
@@ -621,9 +561,7 @@ class Api::Impl {
     const auto id = parse_int_param(param);
     if (!id) return json_error(400, "appeal id must be a number", "id");
     Body b;
-    if (auto err = parse_body(
-            req.body, {{"outcome", FieldType::kString, true}, {"note", FieldType::kString, false}},
-            b)) {
+    if (auto err = parse_body(req.body, kResolveFields, b)) {
       return *err;
     }
     const std::string outcome = b.str("outcome");
@@ -652,10 +590,53 @@ class Api::Impl {
     return json_ok("{\"id\":" + std::to_string(*id) + ",\"status\":\"" + outcome + "\"}");
   }
 
+  // ---- GET /v1/trends (docs/trends.md): aggregates only, every number from >= k authors ----
+  Response trends(const Request& req) {
+    TrendsOptions t;
+    t.k = std::max(options_.trends_k, kMinK);
+    t.to = clock_.now_unix() + 1;
+    std::optional<std::int64_t> from;
+    for (const auto& [k, v] : req.query) {
+      if (k == "from" || k == "to") {
+        const auto parsed = parse_trend_time(v);
+        if (!parsed) return json_error(400, "must be YYYY-MM-DD or an RFC 3339 time", k);
+        if (k == "from") {
+          from = *parsed;
+        } else {
+          t.to = *parsed;
+        }
+      } else if (k == "bucket") {
+        if (v != "hour" && v != "day") return json_error(400, "must be hour or day", k);
+        t.bucket = v == "hour" ? TrendLevel::kHour : TrendLevel::kDay;
+      } else if (k == "top") {
+        std::size_t n = 0;
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc() || end != v.data() + v.size()) {
+          return json_error(400, "must be a number", k);
+        }
+        t.top = n;
+      } else {
+        return json_error(400, "unknown query parameter", k);
+      }
+    }
+    t.from = from.value_or(t.to - 7 * 86400);
+    t.emotion_model = options_.trends_emotion_model;
+    if (Status s = validate_trends_options(t); !s) {
+      return json_error(400, s.error().message, s.error().where);
+    }
+    Result<TrendsReport> report = make_error(ErrorCode::kInternal, "not run");
+    {
+      std::lock_guard<std::mutex> lock(writer_mu_);  // the rollups live on the writer connection
+      report = compute_trends([&](const TrendCellQuery& q) { return store_->trend_cells(q); }, t);
+    }
+    if (!report) return from_error(report.error());
+    return json_ok(trends_to_json(*report));
+  }
+
   // ---- GET /v1/reports/transparency ----
   Response transparency(const Request& req) {
     std::int64_t to = clock_.now_unix() + 1;  // the period is [from, to): include this second
-    std::int64_t from = to - 30 * 86400;
+    std::int64_t from = to - std::int64_t{30} * 86400;
     bool csv = false;
     for (const auto& [k, v] : req.query) {
       if (k == "from" || k == "to") {
@@ -789,15 +770,7 @@ class Api::Impl {
 
   Response claims_put(const Request& req, const ApiKeyRecord& key) {
     Body b;
-    if (auto err = parse_body(req.body,
-                              {{"id", FieldType::kString, true},
-                               {"claim", FieldType::kString, true},
-                               {"verdict", FieldType::kString, true},
-                               {"fact_checker", FieldType::kString, true},
-                               {"source_url", FieldType::kString, true},
-                               {"published", FieldType::kString, false},
-                               {"lang", FieldType::kString, false}},
-                              b)) {
+    if (auto err = parse_body(req.body, kClaimFields, b)) {
       return *err;
     }
     Claim c;
@@ -838,6 +811,32 @@ class Api::Impl {
         201);
   }
 
+  // ---- POST /v1/check ----
+  // The same check_draft() as `tincay check`, with the claims the server loaded at start.
+  Response check(const Request& req) {
+    Body b;
+    if (auto err = parse_body(req.body, kCheckFields, b)) {
+      return *err;
+    }
+    const std::string lang = b.has("lang") ? b.str("lang") : "vi";
+    const auto message_lang = parse_message_lang(lang);
+    if (!message_lang) return json_error(400, "must be vi or en", "lang");
+    auto checked = check_draft(*pipeline_, b.str("text"), *message_lang);
+    if (!checked) return json_error(400, checked.error().message, "text");
+    return json_ok(draft_check_to_json(*checked));
+  }
+
+  // ---- POST /v1/explain ----
+  // The rule playground: what every detector finds on a pasted text. Nothing is stored.
+  Response explain(const Request& req) {
+    Body b;
+    if (auto err = parse_body(req.body, kExplainFields, b)) return *err;
+    const std::string text = b.str("text");
+    auto explained = explain_text(*pipeline_, text);
+    if (!explained) return json_error(400, explained.error().message, "text");
+    return json_ok(explanation_to_json(*explained, text));
+  }
+
   // ---- GET /metrics ----
   Response metrics() {
     std::int64_t depth = -1;
@@ -869,8 +868,7 @@ class Api::Impl {
   std::unordered_map<std::string, std::pair<ApiKeyRecord, double>> key_cache_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
-  std::vector<PendingWrite*> queue_;
+  std::vector<std::unique_ptr<PendingWrite>> queue_;
   bool stop_ = false;
   std::thread writer_thread_{[this] { write_loop(); }};  // last: starts after everything it uses
 
@@ -890,6 +888,10 @@ Api::~Api() = default;
 
 Response Api::handle(const Request& request) { return impl_->handle(request); }
 
+void Api::handle_async(const Request& request, Done done) {
+  impl_->handle_async(request, std::move(done));
+}
+
 Result<std::unique_ptr<Api>> Api::create(const ServeOptions& options) {
   std::string openapi;
   {
@@ -900,9 +902,9 @@ Result<std::unique_ptr<Api>> Api::create(const ServeOptions& options) {
     buffer << in.rdbuf();
     openapi = buffer.str();
   }
-  auto service = open_sqlite_service_store(options.db_path);  // creates and migrates
+  auto service = open_service_store(options.db_path);  // creates and migrates
   if (!service) return service.error();
-  auto store = open_sqlite_store(options.db_path);
+  auto store = open_store(options.db_path);
   if (!store) return store.error();
   auto pipeline = Pipeline::create(options.pipeline);
   if (!pipeline) return pipeline.error();

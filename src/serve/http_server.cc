@@ -1,7 +1,12 @@
 // The libmicrohttpd adapter: the only code that sees the HTTP library. It collects a request
-// (stopping at the body limit), hands it to Api::handle, and queues the Response.
+// (stopping at the body limit), hands it to Api::handle_async, and queues the Response; a scan's
+// connection is suspended until its decisions are committed, so no HTTP thread waits for SQLite.
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include <arpa/inet.h>
@@ -11,14 +16,31 @@
 
 #include "tincay/serve.h"
 
+#include "src/serve/static_files.h"
+
 namespace tincay {
 
 struct HttpServer::Daemon {
   Api* api = nullptr;
   std::size_t max_body = 0;
+  std::string web_root;  // the dashboard's files; empty: none are served
   MHD_Daemon* mhd = nullptr;
+  // Requests handed to Api::handle_async whose answer has not been queued yet. A suspended
+  // connection must be resumed before MHD_stop_daemon, so shutting down first stops new
+  // asynchronous requests (`stopping`: they are answered synchronously) and waits for these.
+  std::mutex mu;
+  std::condition_variable idle;
+  std::size_t in_flight = 0;
+  bool stopping = false;
   ~Daemon() {
-    if (mhd != nullptr) MHD_stop_daemon(mhd);
+    if (mhd == nullptr) return;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      stopping = true;
+      // Bounded: the writer answers every queued scan, so this only waits for the last commit.
+      idle.wait_for(lock, std::chrono::seconds(30), [this] { return in_flight == 0; });
+    }
+    MHD_stop_daemon(mhd);
   }
 };
 
@@ -27,7 +49,54 @@ namespace {
 // Per-request state, owned by libmicrohttpd between callbacks (a C API: it hands back a void*).
 struct Pending {
   Request request;
+  bool dispatched = false;  // handed to the API
+  bool in_flight = false;   // counted in Daemon::in_flight
+  // Filled by the API's callback, possibly on the writer thread while the connection is
+  // suspended; `mu` orders the callback against suspending.
+  std::mutex mu;
+  bool ready = false;
+  bool suspended = false;
+  Response response;
 };
+
+// The API's answer to `pending`, or nullopt when the connection has been suspended until it is
+// ready (a scan waiting for its commit); libmicrohttpd then calls handle() again on resume.
+std::optional<Response> answer_api(HttpServer::Daemon& daemon, MHD_Connection* connection,
+                                   Pending& pending) {
+  if (!pending.dispatched) {
+    pending.dispatched = true;
+    {
+      std::lock_guard<std::mutex> lock(daemon.mu);
+      if (daemon.stopping) return daemon.api->handle(pending.request);
+      ++daemon.in_flight;
+      pending.in_flight = true;
+    }
+    daemon.api->handle_async(pending.request, [connection, &pending](Response r) {
+      std::lock_guard<std::mutex> lock(pending.mu);
+      pending.response = std::move(r);
+      pending.ready = true;
+      if (pending.suspended) MHD_resume_connection(connection);
+    });
+    std::lock_guard<std::mutex> lock(pending.mu);
+    if (!pending.ready) {
+      pending.suspended = true;
+      MHD_suspend_connection(connection);
+      return std::nullopt;
+    }
+  }
+  Response out;
+  {
+    std::lock_guard<std::mutex> lock(pending.mu);
+    if (!pending.ready) return std::nullopt;  // a spurious call while suspended
+    out = std::move(pending.response);
+  }
+  if (pending.in_flight) {
+    pending.in_flight = false;
+    std::lock_guard<std::mutex> lock(daemon.mu);
+    if (--daemon.in_flight == 0) daemon.idle.notify_all();
+  }
+  return out;
+}
 
 MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, const char* value) {
   auto* query = static_cast<std::map<std::string, std::string>*>(cls);
@@ -65,20 +134,39 @@ MHD_Result handle(void* cls, MHD_Connection* connection, const char* url, const 
     *upload_size = 0;
     return MHD_YES;
   }
-  const Response out = daemon->api->handle(pending->request);
+  // The dashboard's pages and assets (src/serve/static_files.cc); everything else is the API.
+  StaticResponse dashboard;
+  const bool is_static = !daemon->web_root.empty() &&
+                         is_dashboard_request(pending->request.method, pending->request.path);
+  if (is_static) dashboard = serve_static_file(daemon->web_root, pending->request.path);
+  std::optional<Response> api_out;
+  if (!is_static) {
+    api_out = answer_api(*daemon, connection, *pending);
+    if (!api_out) return MHD_YES;  // suspended until the scan is committed
+  }
+  const Response out = is_static ? std::move(dashboard.response) : std::move(*api_out);
   MHD_Response* response = MHD_create_response_from_buffer(
       out.body.size(), const_cast<char*>(out.body.data()), MHD_RESPMEM_MUST_COPY);
   if (response == nullptr) return MHD_NO;
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type.c_str());
+  for (const auto& [name, value] : dashboard.headers) {
+    MHD_add_response_header(response, name.c_str(), value.c_str());
+  }
   const MHD_Result ret =
       MHD_queue_response(connection, static_cast<unsigned>(out.status), response);
   MHD_destroy_response(response);
   return ret;
 }
 
-void completed(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
+void completed(void* cls, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
   std::unique_ptr<Pending> owned(static_cast<Pending*>(*state));
   *state = nullptr;
+  // A resumed connection whose client has gone is closed without calling handle() again.
+  if (owned && owned->in_flight) {
+    auto* daemon = static_cast<HttpServer::Daemon*>(cls);
+    std::lock_guard<std::mutex> lock(daemon->mu);
+    if (--daemon->in_flight == 0) daemon->idle.notify_all();
+  }
 }
 
 }  // namespace
@@ -96,13 +184,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(Api& api, const ServeOptio
   Daemon& d = *server->daemon_;
   d.api = &api;
   d.max_body = options.max_body_bytes;
-  d.mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, options.port, nullptr,
-                           nullptr, &handle, &d, MHD_OPTION_SOCK_ADDR,
-                           reinterpret_cast<const sockaddr*>(&addr), MHD_OPTION_THREAD_POOL_SIZE,
-                           static_cast<unsigned>(options.http_threads),
-                           MHD_OPTION_CONNECTION_TIMEOUT, options.timeout_seconds,
-                           MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-                           1024u, MHD_OPTION_NOTIFY_COMPLETED, &completed, nullptr, MHD_OPTION_END);
+  d.web_root = options.web_root;
+  d.mhd = MHD_start_daemon(
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, options.port,
+      nullptr, nullptr, &handle, &d, MHD_OPTION_SOCK_ADDR, reinterpret_cast<const sockaddr*>(&addr),
+      MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(options.http_threads),
+      MHD_OPTION_CONNECTION_TIMEOUT, options.timeout_seconds, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, &completed, &d,
+      MHD_OPTION_END);
   if (d.mhd == nullptr) {
     return make_error(ErrorCode::kIo, "cannot listen on " + options.listen_host + ":" +
                                           std::to_string(options.port) + ": " +

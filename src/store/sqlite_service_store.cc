@@ -1,6 +1,7 @@
 // The service tables of `tincay serve` in the embedded SQLite store (schema migration 3 in
 // sqlite_store.cc). Every statement is prepared with bound parameters.
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include <sqlite3.h>
@@ -96,10 +97,12 @@ class SqliteServiceStore final : public ServiceStore {
   ~SqliteServiceStore() override { sqlite3_close_v2(db_); }
 
   Status init() {
-    // mmap: readers map the file instead of pread()ing pages back after every write.
+    // No mmap: with another connection writing the same file, SQLite unmaps and remaps the
+    // database on every transaction, and each munmap is a TLB shootdown on every core (it was
+    // the largest single cost of POST /v1/scan in a profile; docs/benchmarks.md).
     return exec(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        "PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456;");
+        "PRAGMA busy_timeout=5000;");
   }
 
   Result<std::int64_t> create_key(const std::string& key_hash, const std::string& role,
@@ -451,8 +454,22 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
   }
 
   Status append_in_transaction(std::vector<AuditEntry>& entries) {
-    Stmt last(db_, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-    if (!last.ok()) return db_error("prepare audit");
+    // Prepared once per connection: the audit log is appended to on every scan.
+    if (!audit_head_) {
+      audit_head_ =
+          std::make_unique<Stmt>(db_, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+      audit_insert_ = std::make_unique<Stmt>(
+          db_,
+          "INSERT INTO audit_log(seq, at_unix, kind, subject, actor, payload, prev_hash, hash) "
+          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+    }
+    Stmt& last = *audit_head_;
+    Stmt& ins = *audit_insert_;
+    if (!last.ok() || !ins.ok()) {
+      audit_head_.reset();
+      audit_insert_.reset();
+      return db_error("prepare audit");
+    }
     std::int64_t seq = 0;
     std::string prev(64, '0');
     const int rc = last.step();
@@ -460,12 +477,10 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
       seq = last.col_int(0);
       prev = last.col_text(1);
     } else if (rc != SQLITE_DONE) {
+      last.reset();
       return db_error("read audit head");
     }
-    Stmt ins(db_,
-             "INSERT INTO audit_log(seq, at_unix, kind, subject, actor, payload, prev_hash, hash) "
-             "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
-    if (!ins.ok()) return db_error("prepare audit insert");
+    last.reset();
     for (AuditEntry& e : entries) {
       e.seq = ++seq;
       e.prev_hash = prev;
@@ -473,7 +488,11 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
       prev = e.hash;
       ins.num(1, e.seq).num(2, e.at_unix).text(3, e.kind).text(4, e.subject).text(5, e.actor);
       ins.text(6, e.payload).text(7, e.prev_hash).text(8, e.hash);
-      if (ins.step() != SQLITE_DONE) return db_error("append audit entry");
+      if (ins.step() != SQLITE_DONE) {
+        Status error = db_error("append audit entry");
+        ins.reset();
+        return error;
+      }
       ins.reset();
     }
     return ok_status();
@@ -533,6 +552,9 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
 
   sqlite3* db_;
   std::string path_;
+  // Cached statements of append_in_transaction; declared after db_ so they are finalized first.
+  std::unique_ptr<Stmt> audit_head_;
+  std::unique_ptr<Stmt> audit_insert_;
 };
 
 }  // namespace

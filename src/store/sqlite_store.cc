@@ -1,5 +1,8 @@
 // The embedded store: one SQLite file in WAL mode, schema versioned by numbered migrations.
+#include <algorithm>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -103,6 +106,22 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX decisions_decided ON decisions(decided_unix);
 )sql",
+    // 4: aggregate trend rollups (include/tincay/core/trends.h, docs/trends.md): per bucket, a
+    // count and a distinct-author sketch per platform, category, emotion, phrase, ... Never texts
+    // or author keys.
+    R"sql(
+CREATE TABLE trend_cells (
+  level         INTEGER NOT NULL,           -- 0 hour, 1 day
+  dim           INTEGER NOT NULL,           -- TrendDim
+  bucket        INTEGER NOT NULL,           -- bucket start, unix seconds UTC
+  key           TEXT NOT NULL,
+  posts         INTEGER NOT NULL,
+  authors_lower INTEGER NOT NULL,           -- distinct authors, a lower bound (exact up to 64)
+  authors       BLOB NOT NULL,              -- AuthorSketch::serialize()
+  PRIMARY KEY (level, dim, bucket, key)
+) WITHOUT ROWID;
+CREATE INDEX trend_cells_key ON trend_cells(level, dim, key, bucket);
+)sql",
 };
 
 class Statement {
@@ -163,6 +182,7 @@ VALUES (?1, ?2, ?3, ?4, strftime('%s','now'))
 ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
   policy_version=excluded.policy_version, record=excluded.record,
   decided_unix=excluded.decided_unix)sql"));
+    TINCAY_TRY(prepare(post_exists_, "SELECT 1 FROM posts WHERE id = ?1"));
     TINCAY_TRY(prepare(delete_categories_, "DELETE FROM decision_categories WHERE post_id = ?1"));
     TINCAY_TRY(prepare(insert_category_,
                        "INSERT INTO decision_categories(post_id, category, score, flagged) "
@@ -172,15 +192,32 @@ ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
 
   Status put_scans(const std::vector<StoredScan>& batch) override {
     TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+    new_trends_.clear();
     for (const StoredScan& scan : batch) {
-      Status s = put_one(*scan.post, *scan.decision, scan.decision_json);
+      Status s = scan.trend != nullptr ? note_new_trend(scan) : ok_status();
+      if (s) s = put_one(*scan.post, *scan.decision, scan.decision_json);
       if (!s) {
         (void)exec("ROLLBACK");
         return s;
       }
     }
-    return exec("COMMIT");
+    TINCAY_TRY(exec("COMMIT"));
+    // Only committed posts reach the rollup buffer.
+    for (const TrendPost* t : new_trends_) trend_buffer_.add(*t);
+    if (trend_buffer_.posts() >= kTrendFlushPosts || trend_buffer_.cells() >= kTrendFlushCells) {
+      return flush_trends();
+    }
+    return ok_status();
   }
+
+  Status flush_trends() override {
+    if (trend_buffer_.posts() == 0) return ok_status();
+    return add_trend_cells(trend_buffer_.take());
+  }
+  Status add_trend_cells(std::vector<TrendCell> cells) override;
+  Result<std::vector<TrendCell>> trend_cells(const TrendCellQuery& query) override;
+  Result<std::vector<TrendCell>> trend_sums(const TrendCellQuery& query,
+                                            const std::vector<TrendDim>& dims);
 
   Result<std::int64_t> count_posts() override { return query_int("SELECT COUNT(*) FROM posts"); }
   Result<std::int64_t> count_decisions() override {
@@ -215,8 +252,9 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
 
   Result<std::vector<Claim>> list_claims() override {
     Statement stmt;
-    TINCAY_TRY(prepare(stmt, "SELECT id, claim, verdict, fact_checker, source_url, published, "
-                             "lang FROM claims ORDER BY id"));
+    TINCAY_TRY(prepare(stmt,
+                       "SELECT id, claim, verdict, fact_checker, source_url, published, "
+                       "lang FROM claims ORDER BY id"));
     std::vector<Claim> out;
     auto column = [&](int i) {
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), i));
@@ -331,13 +369,258 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
     return make_error(ErrorCode::kDatabase, what + ": " + sqlite3_errmsg(db_), path_);
   }
 
+  // A post counts in the rollups only when it is new: storing it again must not count it twice.
+  Status note_new_trend(const StoredScan& scan) {
+    sqlite3_stmt* s = post_exists_.get();
+    bind_text(s, 1, scan.post->id);
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc == SQLITE_DONE) {
+      new_trends_.push_back(scan.trend);
+    } else if (rc != SQLITE_ROW) {
+      return db_error("store post " + scan.post->id);
+    }
+    return ok_status();
+  }
+
+  // The buffer is written after this many posts or cells; bounds memory, keeps writes batched.
+  static constexpr std::size_t kTrendFlushPosts = 100000;
+  static constexpr std::size_t kTrendFlushCells = 400000;
+
   sqlite3* db_;
   std::string path_;
+  TrendCellBuffer trend_buffer_;
+  std::vector<const TrendPost*> new_trends_;
+  Statement post_exists_;
   Statement upsert_post_;
   Statement upsert_decision_;
   Statement delete_categories_;
   Statement insert_category_;
 };
+
+Status SqliteStore::add_trend_cells(std::vector<TrendCell> cells) {
+  Statement read;
+  Statement write;
+  TINCAY_TRY(prepare(read,
+                     "SELECT posts, authors FROM trend_cells "
+                     "WHERE level = ?1 AND dim = ?2 AND bucket = ?3 AND key = ?4"));
+  TINCAY_TRY(prepare(write,
+                     "INSERT OR REPLACE INTO trend_cells(level, dim, bucket, key, posts, "
+                     "authors_lower, authors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+  auto fail = [&](Error e) {
+    (void)exec("ROLLBACK");
+    return e;
+  };
+  // (level, dim, bucket) groups with a cap that this flush grew; pruned below.
+  std::vector<std::tuple<int, int, std::int64_t>> grown;
+  for (TrendCell& c : cells) {
+    const int level = static_cast<int>(c.level);
+    const int dim = static_cast<int>(c.dim);
+    sqlite3_stmt* r = read.get();
+    sqlite3_bind_int(r, 1, level);
+    sqlite3_bind_int(r, 2, dim);
+    sqlite3_bind_int64(r, 3, c.bucket);
+    bind_text(r, 4, c.key);
+    const int rc = sqlite3_step(r);
+    if (rc == SQLITE_ROW) {
+      c.posts += sqlite3_column_int64(r, 0);
+      const auto* blob = static_cast<const char*>(sqlite3_column_blob(r, 1));
+      auto stored = AuthorSketch::parse(std::string_view(
+          blob != nullptr ? blob : "", static_cast<std::size_t>(sqlite3_column_bytes(r, 1))));
+      sqlite3_reset(r);
+      if (!stored) return fail(make_error(ErrorCode::kDatabase, stored.error().message, path_));
+      c.authors.merge(*stored);
+    } else {
+      sqlite3_reset(r);
+      if (rc != SQLITE_DONE) return fail(db_error("read trend cell"));
+      if (trend_cell_cap(c.level, c.dim) != 0) grown.emplace_back(level, dim, c.bucket);
+    }
+    sqlite3_clear_bindings(r);
+    sqlite3_stmt* w = write.get();
+    sqlite3_bind_int(w, 1, level);
+    sqlite3_bind_int(w, 2, dim);
+    sqlite3_bind_int64(w, 3, c.bucket);
+    bind_text(w, 4, c.key);
+    sqlite3_bind_int64(w, 5, c.posts);
+    sqlite3_bind_int64(w, 6, static_cast<std::int64_t>(c.authors.lower_bound()));
+    const std::string blob = c.authors.serialize();
+    sqlite3_bind_blob(w, 7, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    if (Status st = step(w, "write trend cell"); !st) return fail(st.error());
+  }
+  // Keep only the `cap` biggest cells of each grown group (ties by key, so pruning is
+  // deterministic).
+  std::sort(grown.begin(), grown.end());
+  grown.erase(std::unique(grown.begin(), grown.end()), grown.end());
+  Statement prune;
+  TINCAY_TRY(prepare(prune, R"sql(
+DELETE FROM trend_cells WHERE level = ?1 AND dim = ?2 AND bucket = ?3 AND key NOT IN (
+  SELECT key FROM trend_cells WHERE level = ?1 AND dim = ?2 AND bucket = ?3
+  ORDER BY posts DESC, key LIMIT ?4))sql"));
+  Statement count;
+  TINCAY_TRY(prepare(count,
+                     "SELECT COUNT(*) FROM trend_cells WHERE level = ?1 AND dim = ?2 AND "
+                     "bucket = ?3"));
+  for (const auto& [level, dim, bucket] : grown) {
+    const std::size_t cap =
+        trend_cell_cap(static_cast<TrendLevel>(level), static_cast<TrendDim>(dim));
+    sqlite3_stmt* q = count.get();
+    sqlite3_bind_int(q, 1, level);
+    sqlite3_bind_int(q, 2, dim);
+    sqlite3_bind_int64(q, 3, bucket);
+    const int rc = sqlite3_step(q);
+    const std::int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW) return fail(db_error("count trend cells"));
+    if (static_cast<std::size_t>(n) <= cap) continue;
+    sqlite3_stmt* d = prune.get();
+    sqlite3_bind_int(d, 1, level);
+    sqlite3_bind_int(d, 2, dim);
+    sqlite3_bind_int64(d, 3, bucket);
+    sqlite3_bind_int64(d, 4, static_cast<std::int64_t>(cap));
+    if (Status st = step(d, "prune trend cells"); !st) return fail(st.error());
+  }
+  return exec("COMMIT");
+}
+
+Result<std::vector<TrendCell>> SqliteStore::trend_sums(const TrendCellQuery& query,
+                                                       const std::vector<TrendDim>& dims) {
+  Statement by_range;
+  Statement by_key;
+  TINCAY_TRY(prepare(by_range,
+                     "SELECT key, SUM(posts) AS n, MAX(authors_lower) FROM trend_cells "
+                     "WHERE level = ?1 AND dim = ?2 AND bucket >= ?3 AND bucket < ?4 "
+                     "GROUP BY key ORDER BY n DESC, key LIMIT ?5"));
+  TINCAY_TRY(prepare(by_key,
+                     "SELECT key, SUM(posts), MAX(authors_lower) FROM trend_cells "
+                     "INDEXED BY trend_cells_key WHERE level = ?1 AND dim = ?2 AND key = ?5 "
+                     "AND bucket >= ?3 AND bucket < ?4"));
+  std::vector<TrendCell> out;
+  for (const TrendDim dim : dims) {
+    auto collect = [&](sqlite3_stmt* s) -> Status {
+      for (;;) {
+        const int rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) {
+          sqlite3_reset(s);
+          return db_error("read trend sums");
+        }
+        if (sqlite3_column_type(s, 0) == SQLITE_NULL) continue;  // SUM over no rows
+        TrendCell c;
+        c.level = query.level;
+        c.dim = dim;
+        c.bucket = query.from;
+        const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+        c.key.assign(k != nullptr ? k : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+        c.posts = sqlite3_column_int64(s, 1);
+        c.authors_lower = sqlite3_column_int64(s, 2);
+        out.push_back(std::move(c));
+      }
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+      return ok_status();
+    };
+    auto bind_common = [&](sqlite3_stmt* s) {
+      sqlite3_bind_int(s, 1, static_cast<int>(query.level));
+      sqlite3_bind_int(s, 2, static_cast<int>(dim));
+      sqlite3_bind_int64(s, 3, query.from);
+      sqlite3_bind_int64(s, 4, query.to);
+    };
+    if (query.keys.empty()) {
+      bind_common(by_range.get());
+      sqlite3_bind_int64(by_range.get(), 5,
+                         query.limit == 0 ? -1 : static_cast<std::int64_t>(query.limit));
+      TINCAY_TRY(collect(by_range.get()));
+      continue;
+    }
+    const std::size_t first = out.size();
+    for (const std::string& key : query.keys) {
+      bind_common(by_key.get());
+      bind_text(by_key.get(), 5, key);
+      TINCAY_TRY(collect(by_key.get()));
+    }
+    std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                     [](const TrendCell& a, const TrendCell& b) { return a.posts > b.posts; });
+    if (query.limit != 0 && out.size() - first > query.limit) out.resize(first + query.limit);
+  }
+  return out;
+}
+
+Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& query) {
+  std::vector<TrendDim> dims = query.dims;
+  if (dims.empty()) {
+    for (std::size_t d = 0; d < kTrendDimCount; ++d) dims.push_back(static_cast<TrendDim>(d));
+  }
+  const std::string columns = query.with_authors ? "bucket, key, posts, authors_lower, authors"
+                                                 : "bucket, key, posts, authors_lower";
+  if (query.sum_over_buckets) return trend_sums(query, dims);
+  Statement by_range;
+  Statement by_key;
+  TINCAY_TRY(prepare(by_range, ("SELECT " + columns +
+                                " FROM trend_cells WHERE level = ?1 AND dim = ?2 AND bucket >= ?3 "
+                                "AND bucket < ?4 ORDER BY bucket, key")
+                                   .c_str()));
+  // Without INDEXED BY, SQLite picks the primary key and scans every key of the range.
+  TINCAY_TRY(prepare(by_key, ("SELECT " + columns +
+                              " FROM trend_cells INDEXED BY trend_cells_key WHERE level = ?1 AND "
+                              "dim = ?2 AND key = ?5 AND bucket >= ?3 AND bucket < ?4 "
+                              "ORDER BY bucket")
+                                 .c_str()));
+  std::vector<TrendCell> out;
+  auto run = [&](sqlite3_stmt* s, TrendDim dim) -> Status {
+    for (;;) {
+      const int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_error("read trend cells");
+      }
+      TrendCell c;
+      c.level = query.level;
+      c.dim = dim;
+      c.bucket = sqlite3_column_int64(s, 0);
+      const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+      c.key.assign(k != nullptr ? k : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 1)));
+      c.posts = sqlite3_column_int64(s, 2);
+      c.authors_lower = sqlite3_column_int64(s, 3);
+      if (query.with_authors) {
+        const auto* blob = static_cast<const char*>(sqlite3_column_blob(s, 4));
+        auto sketch = AuthorSketch::parse(std::string_view(
+            blob != nullptr ? blob : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 4))));
+        if (!sketch) {
+          sqlite3_reset(s);
+          return make_error(ErrorCode::kDatabase, sketch.error().message, path_);
+        }
+        c.authors = std::move(*sketch);
+      }
+      out.push_back(std::move(c));
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return ok_status();
+  };
+  for (const TrendDim dim : dims) {
+    auto bind_common = [&](sqlite3_stmt* s) {
+      sqlite3_bind_int(s, 1, static_cast<int>(query.level));
+      sqlite3_bind_int(s, 2, static_cast<int>(dim));
+      sqlite3_bind_int64(s, 3, query.from);
+      sqlite3_bind_int64(s, 4, query.to);
+    };
+    if (query.keys.empty()) {
+      bind_common(by_range.get());
+      TINCAY_TRY(run(by_range.get(), dim));
+      continue;
+    }
+    for (const std::string& key : query.keys) {
+      bind_common(by_key.get());
+      bind_text(by_key.get(), 5, key);
+      TINCAY_TRY(run(by_key.get(), dim));
+    }
+  }
+  return out;
+}
 
 }  // namespace
 

@@ -153,7 +153,8 @@ TEST_F(ServeE2e, ErrorStatuses) {
   EXPECT_NE(r.body.find("\"field\":\"why\""), std::string::npos) << r.body;
   r = call("POST", "/v1/scan", keys_["ingest"], "{\"text\":\"" + std::string(5000, 'a') + "\"}");
   EXPECT_EQ(r.status, 413) << r.body;
-  EXPECT_EQ(call("GET", "/nope", keys_["admin"]).status, 404);
+  // Unknown API paths are 404s (other paths belong to the dashboard: index.html when it is built).
+  EXPECT_EQ(call("GET", "/v1/nope", keys_["admin"]).status, 404);
   // --rate-limit 4: a burst of 8, then 429.
   int limited = 0;
   for (int i = 0; i < 12; ++i) {
@@ -162,6 +163,15 @@ TEST_F(ServeE2e, ErrorStatuses) {
   EXPECT_GE(limited, 2);
   EXPECT_NE(call("POST", "/v1/appeals", keys_["ingest"], R"({"post_id":"none"})").status, 429)
       << "other keys have their own bucket";
+}
+
+TEST_F(ServeE2e, TrendsAnswerForTheRequestedPeriod) {
+  const HttpResponse r =
+      call("GET", "/v1/trends?from=2026-10-01&to=2026-10-08&bucket=day", keys_["analyst"]);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"from\":\"2026-10-01T00:00:00"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"to\":\"2026-10-08T00:00:00"), std::string::npos) << r.body;
+  EXPECT_EQ(call("GET", "/v1/trends?from=yesterday", keys_["analyst"]).status, 400);
 }
 
 TEST_F(ServeE2e, EndpointRoleMatrixOverHttp) {
@@ -182,6 +192,7 @@ TEST_F(ServeE2e, EndpointRoleMatrixOverHttp) {
       {"GET", "/v1/claims", {"admin", "reviewer", "analyst"}},
       {"POST", "/v1/claims", {"admin"}},
       {"POST", "/v1/check", {"admin", "reviewer", "ingest"}},
+      {"POST", "/v1/explain", {"admin", "reviewer", "analyst"}},
   };
   for (const Case& c : cases) {
     for (const char* role : {"admin", "reviewer", "analyst", "ingest"}) {
@@ -191,6 +202,40 @@ TEST_F(ServeE2e, EndpointRoleMatrixOverHttp) {
           << c.method << " " << c.path << " as " << role << ": " << status;
     }
   }
+}
+
+// POST /v1/check and `tincay check --json` are one library call: same draft, same bytes.
+TEST_F(ServeE2e, CheckOverHttpAnswersExactlyAsTheCli) {
+  const std::vector<std::pair<std::string, std::string>> drafts = {
+      {"vi", "Tuyển CTV việc nhẹ lương cao, chuyển khoản đặt cọc rồi inbox ngay 0912345678"},
+      {"en", "Tuyển CTV việc nhẹ lương cao, inbox ngay"},
+      {"vi", "Hôm nay trời đẹp quá, đi cà phê không?"},
+  };
+  for (const auto& [lang, text] : drafts) {
+    std::string body = "{\"text\":\"" + text + "\",\"lang\":\"" + lang + "\"}";
+    const HttpResponse r = call("POST", "/v1/check", keys_["reviewer"], body);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const CommandResult cli = run_command({TINCAY_BINARY, "check", "--json", "--lang", lang, "--db",
+                                           db_, "--data-dir", TINCAY_SOURCE_DIR, text});
+    EXPECT_EQ(cli.exit_code, r.body.find("\"count\":0") != std::string::npos ? 0 : 1) << cli.err;
+    EXPECT_EQ(cli.out, r.body + "\n") << text;
+  }
+  const HttpResponse scam = call("POST", "/v1/check", keys_["ingest"],
+                                 R"({"text":"Tuyển CTV việc nhẹ lương cao, inbox ngay"})");
+  EXPECT_NE(scam.body.find("\"category\":\"scam\""), std::string::npos) << scam.body;
+  EXPECT_EQ(scam.body.find("\"count\":0"), std::string::npos) << scam.body;
+  EXPECT_EQ(call("POST", "/v1/check", keys_["ingest"], R"({"text":"x","lang":"fr"})").status, 400);
+}
+
+TEST_F(ServeE2e, ExplainShowsFindingsWithSpansOnTheOriginal) {
+  const HttpResponse r = call("POST", "/v1/explain", keys_["analyst"],
+                              R"({"text":"Tuyển CTV việc nhẹ lương cao, inbox ngay"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"normalized\":"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"kind\":\"rule\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"text\":\"việc nhẹ lương cao\""), std::string::npos) << r.body;
+  // Nothing stored: the post store stays empty.
+  EXPECT_EQ(call("GET", "/v1/posts/explain", keys_["reviewer"]).status, 404);
 }
 
 TEST_F(ServeE2e, AuditVerifyNamesEditedRemovedAndReorderedEntries) {

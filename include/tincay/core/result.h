@@ -29,6 +29,7 @@ enum class ErrorCode : int {
   kIo,               // reading or writing a file failed
   kDatabase,         // the store reported an error
   kInternal,         // a dependency failed in a way that is not the user's fault
+  kUnavailable,      // a server (database, message stream) cannot be reached now; retry later
 };
 
 // What went wrong, where (e.g. "posts.jsonl:12" or "rules/scam.yaml:17"), and why, in words a
@@ -87,10 +88,10 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Unexpected u)
-      : error_(std::move(u.error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error)
-      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor): an Unexpected converts, as in std::expected
+  Result(Unexpected u) : error_(std::move(u.error)), ok_(false) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): an Error converts to a failed Status
+  Result(Error error) : error_(std::move(error)), ok_(false) {}
 
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }

@@ -3,7 +3,8 @@
 // A model is a hashed n-gram linear classifier (syllable n-grams and per-syllable character
 // n-grams of the normalized text and of its diacritics-free shadow) with a softmax (one label per
 // text) or a multi-label (one sigmoid per label) head, stored in a versioned binary file that is
-// memory-mapped at load. Training lives in tincay/detect/train.h; the file format in docs/models.md.
+// memory-mapped at load. Training lives in tincay/detect/train.h; the file format in
+// docs/models.md.
 //
 // Thread safety: a Model is immutable after loading; predict() may run on many threads at once
 // and allocates nothing.
@@ -35,10 +36,21 @@ struct FeatureConfig {
   bool char_text = true;                // character n-grams of the normalized text
   bool char_shadow = true;              // character n-grams of the shadow
   std::uint8_t bucket_bits = 20;        // 2^bucket_bits hash buckets (8..26)
+  std::uint8_t meta = 0;                // kMeta* bits: dense features beside the n-grams
   std::uint32_t hash_seed = 0x7c1a5eedu;
 
   friend bool operator==(const FeatureConfig&, const FeatureConfig&) = default;
 };
+
+// Bits of FeatureConfig::meta (format version 2).
+// kMetaShape: binned shape features of the text (word count, share of letters with diacritics,
+// longest word, symbol and digit tokens, links), added to the logits unscaled, so that a model
+// can learn that length and script, not only words, move the odds.
+inline constexpr std::uint8_t kMetaShape = 1;
+// kMetaMeanNorm: the n-gram sum is divided by the feature count instead of its square root, so
+// a long post is scored by the average of its features rather than growing with its length.
+inline constexpr std::uint8_t kMetaMeanNorm = 2;
+inline constexpr std::uint8_t kMetaKnownBits = 3;
 
 enum class ModelHead : std::uint8_t {
   kSoftmax = 0,     // exactly one label per text; probabilities sum to 1
@@ -50,17 +62,18 @@ enum class WeightFormat : std::uint8_t {
   kInt8Row = 1,  // per bucket: one float scale and one int8 per label (about 1.3 bytes/weight)
 };
 
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// Version 2 added FeatureConfig::meta and ModelInfo::calibration_shift; version 1 files load.
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 inline constexpr std::size_t kMaxModelLabels = 64;
 
 // Everything in a model file except the weights.
 struct ModelInfo {
-  std::string name;            // e.g. "vihsd"; findings are "model:<name>@<version>"
-  std::string version;         // e.g. "1"
-  std::string created_at;      // RFC 3339
-  std::string train_sha256;    // SHA-256 (hex) of the training data file(s) as read
-  std::string train_source;    // where the training data came from, in words
-  std::string hyperparameters; // the training flags, for the record
+  std::string name;             // e.g. "vihsd"; findings are "model:<name>@<version>"
+  std::string version;          // e.g. "1"
+  std::string created_at;       // RFC 3339
+  std::string train_sha256;     // SHA-256 (hex) of the training data file(s) as read
+  std::string train_source;     // where the training data came from, in words
+  std::string hyperparameters;  // the training flags, for the record
   ModelHead head = ModelHead::kSoftmax;
   WeightFormat format = WeightFormat::kInt8Row;
   std::vector<std::string> labels;
@@ -68,8 +81,14 @@ struct ModelInfo {
   // label flags nothing (e.g. CLEAN).
   std::vector<std::optional<Category>> categories;
   FeatureConfig features;
-  float temperature = 1.0f;    // calibration: probabilities use logits / temperature
-  std::vector<float> bias;     // one per label
+  // Calibration: probabilities are softmax (or per-label sigmoid) of
+  // logits / temperature + calibration_shift, fitted on validation data for minimum log-loss.
+  // The predicted label is the argmax of the logits (multi-label: every logit >= 0), whose bias
+  // may carry decision offsets tuned for the validation metric; calibration undoes that tilt in
+  // the probabilities, so probabilities are honest while the label decision maximizes F1.
+  float temperature = 1.0f;
+  std::vector<float> bias;               // one per label
+  std::vector<float> calibration_shift;  // one per label (empty in memory: all zero)
   // Metrics on the validation data used during training (never the reported dev split when
   // trained by `make models`), e.g. {"macro_f1", 0.67}.
   std::vector<std::pair<std::string, double>> metrics;
@@ -97,9 +116,10 @@ class Model {
   // "model:<name>@<version>"
   const std::string& detector_name() const { return detector_name_; }
 
-  // Raw scores (before calibration). REQUIRES: out.size() == label_count().
+  // Raw scores (before calibration); their argmax (softmax) or signs (multi-label) are the
+  // model's label decision. REQUIRES: out.size() == label_count().
   void logits(const NormalizedText& text, float* out) const;
-  // Calibrated probabilities: softmax or per-label sigmoid of logits / temperature.
+  // Calibrated probabilities: softmax or per-label sigmoid of logits / temperature + shift.
   // REQUIRES: `out` has label_count() elements.
   void predict(const NormalizedText& text, float* out) const;
   // Applies the model's calibration to raw logits in place (logits → probabilities).
@@ -130,6 +150,10 @@ std::string serialize_model(const ModelInfo& info, const std::vector<float>& wei
 // training; inference hashes on the fly without this vector).
 void extract_features(const NormalizedText& text, const FeatureConfig& config,
                       std::vector<std::uint32_t>& out);
+// The meta (shape) feature buckets of `text` under `config` (none unless config.meta has
+// kMetaShape); each counts with value 1, unscaled.
+void extract_meta_features(const NormalizedText& text, const FeatureConfig& config,
+                           std::vector<std::uint32_t>& out);
 
 // Finds the bundled models by name: "vihsd" → <models_dir>/vihsd.model; a name containing '/'
 // or ending in ".model" is taken as a path.

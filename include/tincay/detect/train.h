@@ -1,7 +1,8 @@
 // tincay/detect/train.h — training and evaluating the linear text classifiers of model.h.
 //
 // Training is AdaGrad on mini-batches of a class-weighted softmax (or per-label logistic) loss,
-// with early stopping on validation data and temperature calibration fitted on that same data.
+// with early stopping on validation data, optional decision offsets tuned on it for a metric,
+// and calibration (temperature and per-label shift) fitted on that same data.
 // It is deterministic for a given seed whatever the thread count: each mini-batch's gradients are
 // computed from the weights at the batch start, and each weight receives its updates in example
 // order.
@@ -32,21 +33,28 @@ struct TrainOptions {
   ModelHead head = ModelHead::kSoftmax;
   FeatureConfig features;
   std::size_t max_epochs = 30;
-  std::size_t patience = 4;           // stop after this many epochs without a better validation
-  double learning_rate = 0.1;         // AdaGrad step size
-  double l2 = 0.0;                    // L2 penalty applied to the weights a batch touches
+  std::size_t patience = 4;    // stop after this many epochs without a better validation
+  double learning_rate = 0.1;  // AdaGrad step size
+  double l2 = 0.0;             // L2 penalty applied to the weights a batch touches
   std::size_t batch_size = 128;
-  double class_weight_power = 0.5;    // class weight = (n / (labels * n_class))^power; 0 = none
+  double class_weight_power = 0.5;  // class weight = (n / (labels * n_class))^power; 0 = none
   std::uint64_t seed = 1;
-  std::size_t runs = 1;               // train this many seeds and average their weights
-  bool calibrate = true;              // fit a temperature on the validation data
+  std::size_t runs = 1;   // train this many seeds and average their weights
+  bool calibrate = true;  // fit temperature and shift on the validation data
+  // Decision offsets: per-label bias offsets searched on the validation data to maximize
+  // `tune_metric` ("macro_f1", "f1.<LABEL>", or "" for none), folded into the bias. Calibration
+  // is fitted afterwards, so probabilities stay honest.
+  std::string tune_metric;
+  // With tune_metric "macro_f1": label k counts as group tune_groups[k] (e.g. SPAM_1..3 as one
+  // SPAM), so the offsets serve a coarser task than the one trained. Empty: each label alone.
+  std::vector<std::size_t> tune_groups;
   WeightFormat format = WeightFormat::kInt8Row;
 };
 
 struct EpochReport {
   std::size_t epoch = 0;
-  double train_loss = 0.0;            // mean weighted loss over the epoch
-  double valid_loss = 0.0;            // mean unweighted loss on validation
+  double train_loss = 0.0;  // mean weighted loss over the epoch
+  double valid_loss = 0.0;  // mean unweighted loss on validation
   double valid_macro_f1 = 0.0;
   bool improved = false;
   double seconds = 0.0;
@@ -78,24 +86,31 @@ struct ClassMetrics {
 struct EvalReport {
   ModelHead head = ModelHead::kSoftmax;
   std::size_t examples = 0;
-  double accuracy = 0.0;      // softmax: argmax correct; multi-label: every label right
+  double accuracy = 0.0;  // softmax: argmax correct; multi-label: every label right
   double macro_f1 = 0.0;
   double micro_f1 = 0.0;
-  double log_loss = 0.0;      // mean negative log-likelihood of the calibrated probabilities
-  double ece = 0.0;           // expected calibration error, 15 equal-width bins
+  double log_loss = 0.0;  // mean negative log-likelihood of the calibrated probabilities
+  double ece = 0.0;       // expected calibration error, 15 equal-width bins
   std::vector<ClassMetrics> classes;
   // confusion[true][predicted] (softmax only).
   std::vector<std::vector<std::size_t>> confusion;
 };
 
 // Scores `model` on `data` (labels index model.info().labels); predictions run on `pool`.
-// Softmax predicts the argmax; multi-label predicts every label with probability >= 0.5.
+// The predicted labels are the model's decision (Model::logits: argmax, or logit >= 0);
+// log-loss and ECE use the calibrated probabilities (Model::predict).
 EvalReport evaluate_model(const Model& model, const std::vector<LabeledText>& data,
                           ThreadPool& pool);
 
-// Computes the metrics from calibrated probabilities: probs[i * labels + k].
+// Computes the metrics from calibrated probabilities: probs[i * labels + k], predicting the
+// argmax (multi-label: every probability >= 0.5).
 EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
                            const std::vector<LabeledText>& data, const std::vector<float>& probs);
+// The same, with the predicted labels taken from `decision` (the model's logits): the argmax,
+// or every logit >= 0 for a multi-label head; log-loss and ECE still come from `probs`.
+EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
+                           const std::vector<LabeledText>& data, const std::vector<float>& probs,
+                           const std::vector<float>& decision);
 
 // One JSON object: accuracy, macro_f1, micro_f1, log_loss, ece, per-class metrics under
 // "classes", "confusion" (rows: true label), "labels", "examples".

@@ -21,4 +21,16 @@ void calibrate_in_place(ModelHead head, float* v, std::size_t n, float temperatu
 float fit_temperature(ModelHead head, const std::vector<float>& logits,
                       const std::vector<LabeledText>& data, std::size_t labels);
 
+struct Calibration {
+  float temperature = 1.0f;
+  std::vector<float> shift;  // one per label
+};
+
+// Temperature and per-label shift minimizing the mean log-loss of softmax (or per-label sigmoid)
+// of logits / temperature + shift on `data`: a convex problem in (1 / temperature, shift),
+// solved by gradient descent with backtracking from the best temperature alone. The shift undoes
+// the tilt that class weighting and decision offsets give the logits.
+Calibration fit_calibration(ModelHead head, const std::vector<float>& logits,
+                            const std::vector<LabeledText>& data, std::size_t labels);
+
 }  // namespace tincay

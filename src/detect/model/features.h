@@ -8,6 +8,7 @@
 // character repeated more than twice counts twice (":)))))" and ":))" hash alike).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -63,7 +64,7 @@ inline bool is_word_cp(char32_t cp) {
   }
   if (cp < 0xC0) return false;
   if (cp == 0xD7 || cp == 0xF7) return false;
-  if (cp < 0x2000) return true;                   // Latin, combining marks, Greek, Cyrillic, Thai...
+  if (cp < 0x2000) return true;  // Latin, combining marks, Greek, Cyrillic, Thai...
   if (cp >= 0x3040 && cp <= 0x9FFF) return true;  // kana, CJK
   if (cp >= 0xAC00 && cp <= 0xD7A3) return true;  // Hangul
   return false;
@@ -162,7 +163,8 @@ void hash_stream(std::string_view s, const StreamSeeds& seeds, int word_n, int c
   }
 }
 
-// Every feature of `text` under `config`.
+// Every n-gram feature of `text` under `config` (the meta features are apart:
+// for_each_meta_feature).
 template <typename Emit>
 void for_each_feature(const NormalizedText& text, const FeatureConfig& config, Emit& emit) {
   const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
@@ -176,6 +178,82 @@ void for_each_feature(const NormalizedText& text, const FeatureConfig& config, E
     hash_stream(text.shadow, shadow_seeds, config.shadow_word_ngrams, cmin,
                 config.char_shadow ? cmax : 0, mask, emit);
   }
+}
+
+// The bin of a count on a log2 scale: 0, 1, 2-3, 4-7, ... capped at `cap`.
+inline std::uint32_t log2_bin(std::size_t n, std::uint32_t cap) {
+  std::uint32_t b = 0;
+  while (n > 0 && b < cap) {
+    ++b;
+    n >>= 1;
+  }
+  return b;
+}
+
+// The shape features of kMetaShape: calls emit(bucket) once per feature. They are counted apart
+// from the n-grams (added to the logits unscaled), so they weigh the same in short and long texts.
+template <typename Emit>
+void for_each_meta_feature(const NormalizedText& text, const FeatureConfig& config, Emit& emit) {
+  if ((config.meta & kMetaShape) == 0) return;
+  const std::string_view s = text.text;
+  std::size_t words = 0, symbols = 0, digit_words = 0, letters = 0, marked = 0, longest = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = i;
+    const char32_t cp = next_code_point(s, j);
+    if (is_space_cp(cp)) {
+      i = j;
+      continue;
+    }
+    const bool word = is_word_cp(cp);
+    std::size_t length = 0;
+    bool digits = false;
+    char32_t c = cp;
+    for (;;) {
+      ++length;
+      if (word) {
+        if (c >= '0' && c <= '9') {
+          digits = true;
+        } else {
+          ++letters;
+          if (c >= 0x80) ++marked;
+        }
+      }
+      i = j;
+      if (i >= s.size()) break;
+      c = next_code_point(s, j);
+      if (is_space_cp(c) || is_word_cp(c) != word) break;
+    }
+    if (word) {
+      ++words;
+      digit_words += digits ? 1 : 0;
+      longest = std::max(longest, length);
+    } else {
+      ++symbols;
+    }
+  }
+  const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
+  const std::uint64_t seed = mix64(config.hash_seed ^ 0x3E7AF00DULL);
+  const auto put = [&](std::uint64_t group, std::uint64_t bin) {
+    emit(static_cast<std::uint32_t>(mix64(seed ^ (group << 16) ^ bin)) & mask);
+  };
+  const std::uint32_t length_bin = log2_bin(words, 9);
+  // Share of letters carrying a Vietnamese mark: 0 for English or unaccented text.
+  const std::uint32_t marked_bin =
+      letters == 0 ? 6
+                   : static_cast<std::uint32_t>(std::min<std::size_t>(5, 10 * marked / letters));
+  const std::size_t tokens = words + symbols;
+  const std::uint32_t symbol_bin =
+      tokens == 0 ? 0 : static_cast<std::uint32_t>(std::min<std::size_t>(4, 10 * symbols / tokens));
+  put(1, length_bin);
+  put(2, marked_bin);
+  put(3, length_bin * 16 + marked_bin);
+  put(4, longest <= 4 ? 0 : longest <= 7 ? 1 : longest <= 10 ? 2 : longest <= 15 ? 3 : 4);
+  put(5, symbol_bin);
+  put(6, log2_bin(digit_words, 3));
+  put(7, (s.find("http") != std::string_view::npos || s.find("www.") != std::string_view::npos)
+             ? 1
+             : 0);
 }
 
 }  // namespace tincay::model_internal

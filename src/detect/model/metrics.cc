@@ -36,10 +36,10 @@ struct Bins {
   }
 };
 
-}  // namespace
-
-EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
-                           const std::vector<LabeledText>& data, const std::vector<float>& probs) {
+// Multi-label decisions are decision[k] >= threshold (0.5 on probabilities, 0 on logits).
+EvalReport metrics_of(ModelHead head, const std::vector<std::string>& labels,
+                      const std::vector<LabeledText>& data, const std::vector<float>& probs,
+                      const std::vector<float>& decision, float threshold) {
   const std::size_t k_labels = labels.size();
   EvalReport r;
   r.head = head;
@@ -54,10 +54,11 @@ EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& label
   }
   for (std::size_t i = 0; i < data.size(); ++i) {
     const float* p = &probs[i * k_labels];
+    const float* d = &decision[i * k_labels];
     const auto& y = data[i].labels;
     if (head == ModelHead::kSoftmax) {
       const std::size_t t = y.empty() ? 0 : y[0];
-      const std::size_t guess = static_cast<std::size_t>(std::max_element(p, p + k_labels) - p);
+      const std::size_t guess = static_cast<std::size_t>(std::max_element(d, d + k_labels) - d);
       ++r.confusion[t][guess];
       ++support[t];
       ++predicted[guess];
@@ -75,7 +76,7 @@ EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& label
     bool all_right = true;
     for (std::size_t k = 0; k < k_labels; ++k) {
       const bool truth = std::find(y.begin(), y.end(), k) != y.end();
-      const bool guess = p[k] >= 0.5f;
+      const bool guess = d[k] >= threshold;
       support[k] += truth ? 1 : 0;
       predicted[k] += guess ? 1 : 0;
       tp[k] += truth && guess ? 1 : 0;
@@ -110,14 +111,30 @@ EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& label
   return r;
 }
 
+}  // namespace
+
+EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
+                           const std::vector<LabeledText>& data, const std::vector<float>& probs) {
+  return metrics_of(head, labels, data, probs, probs, 0.5f);
+}
+
+EvalReport compute_metrics(ModelHead head, const std::vector<std::string>& labels,
+                           const std::vector<LabeledText>& data, const std::vector<float>& probs,
+                           const std::vector<float>& decision) {
+  return metrics_of(head, labels, data, probs, decision, 0.0f);
+}
+
 EvalReport evaluate_model(const Model& model, const std::vector<LabeledText>& data,
                           ThreadPool& pool) {
   const std::size_t labels = model.label_count();
+  std::vector<float> logits(data.size() * labels);
   std::vector<float> probs(data.size() * labels);
   pool.parallel_for(data.size(), [&](std::size_t, std::size_t i) {
-    model.predict(data[i].text, &probs[i * labels]);
+    model.logits(data[i].text, &logits[i * labels]);
+    std::copy(&logits[i * labels], &logits[i * labels] + labels, &probs[i * labels]);
+    model.calibrate(&probs[i * labels]);
   });
-  return compute_metrics(model.info().head, model.info().labels, data, probs);
+  return compute_metrics(model.info().head, model.info().labels, data, probs, logits);
 }
 
 std::string eval_report_json(const EvalReport& r) {

@@ -19,16 +19,32 @@ class ModelDetector final : public Detector {
     for (const auto& model : models_) {
       model->predict(text, probs);
       const ModelInfo& info = model->info();
+      const bool softmax = info.head == ModelHead::kSoftmax;
       for (std::size_t k = 0; k < info.labels.size(); ++k) {
-        if (!info.categories[k] || probs[k] < min_score_) continue;
+        if (!info.categories[k]) continue;
+        // Several labels may map to one category (e.g. SPAM_1..SPAM_3 → spam): the finding
+        // is per category, scored by the sum of their probabilities (softmax labels exclude
+        // each other) or the largest (independent labels); the first such label reports it.
+        bool first = true;
+        float score = probs[k];
+        for (std::size_t j = 0; j < info.labels.size(); ++j) {
+          if (j == k || info.categories[j] != info.categories[k]) continue;
+          if (j < k) first = false;
+          score = softmax ? score + probs[j] : std::max(score, probs[j]);
+        }
+        if (!first || score < min_score_) continue;
+        std::string names = info.labels[k];
+        for (std::size_t j = k + 1; j < info.labels.size(); ++j) {
+          if (info.categories[j] == info.categories[k]) names += "/" + info.labels[j];
+        }
         Finding f;
         f.category = *info.categories[k];
         f.detector = model->detector_name();
-        f.score = static_cast<double>(probs[k]);
+        f.score = std::min(1.0, static_cast<double>(score));
         char buf[32];
         std::snprintf(buf, sizeof(buf), "%.2f", f.score);
-        f.reason = "classifier " + info.name + " labels the text " + info.labels[k] +
-                   " with probability " + buf;
+        f.reason =
+            "classifier " + info.name + " labels the text " + names + " with probability " + buf;
         f.truncated = text.truncated;
         out.push_back(std::move(f));
       }
@@ -62,7 +78,8 @@ Result<std::unique_ptr<Detector>> load_model_detector(const std::vector<std::str
     }
     // A model none of whose labels maps to a category can flag nothing: validated, not run.
     const auto& categories = (*model)->info().categories;
-    if (std::none_of(categories.begin(), categories.end(), [](const auto& c) { return c.has_value(); })) {
+    if (std::none_of(categories.begin(), categories.end(),
+                     [](const auto& c) { return c.has_value(); })) {
       continue;
     }
     models.push_back(std::move(model).value());

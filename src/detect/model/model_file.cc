@@ -4,10 +4,7 @@
 //
 //   "TCYMODEL"  u32 format_version  u32 header_bytes  header  zero padding to 16
 //   weights (2^bucket_bits rows)  64 hex chars: SHA-256 of every byte before them
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "src/detect/model/model_file.h"
 
 #include <algorithm>
 #include <bit>
@@ -15,7 +12,11 @@
 #include <cstring>
 #include <filesystem>
 
-#include "src/detect/model/model_file.h"
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "tincay/core/crypto.h"
 #include "tincay/core/utf8.h"
 
@@ -30,8 +31,8 @@ MappedFile::~MappedFile() {
 Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return make_error(ErrorCode::kNotFound, std::string("cannot open model: ") + std::strerror(errno),
-                      path);
+    return make_error(ErrorCode::kNotFound,
+                      std::string("cannot open model: ") + std::strerror(errno), path);
   }
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -158,10 +159,13 @@ std::string header_bytes(const ModelInfo& info, std::uint64_t weights_offset,
   put_u8(h, f.char_text ? 1 : 0);
   put_u8(h, f.char_shadow ? 1 : 0);
   put_u8(h, f.bucket_bits);
-  put_u8(h, 0);
+  put_u8(h, f.meta);
   put<std::uint32_t>(h, f.hash_seed);
   put<float>(h, info.temperature);
   for (const float b : info.bias) put<float>(h, b);
+  for (std::size_t k = 0; k < info.bias.size(); ++k) {
+    put<float>(h, info.calibration_shift.empty() ? 0.0f : info.calibration_shift[k]);
+  }
   put<std::uint16_t>(h, static_cast<std::uint16_t>(info.metrics.size()));
   for (const auto& [key, value] : info.metrics) {
     put_str(h, key);
@@ -182,6 +186,8 @@ std::string serialize_model(const ModelInfo& info, const std::vector<float>& wei
   TINCAY_CHECK(weights.size() == rows * labels, "weights do not match buckets x labels");
   TINCAY_CHECK(info.bias.size() == labels && info.categories.size() == labels,
                "bias/categories do not match labels");
+  TINCAY_CHECK(info.calibration_shift.empty() || info.calibration_shift.size() == labels,
+               "calibration shift does not match labels");
   const std::size_t stride = row_stride_for(info.format, labels);
   const std::uint64_t weights_bytes = rows * stride;
   // The header's size does not depend on the offset's value, so measure it with a placeholder.
@@ -240,9 +246,10 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   std::uint32_t header_size = 0;
   std::memcpy(&version, data + 8, 4);
   std::memcpy(&header_size, data + 12, 4);
-  if (version != kModelFormatVersion) {
-    return bad("format version " + std::to_string(version) + " is not supported (this tincay reads " +
-               std::to_string(kModelFormatVersion) + "); retrain or upgrade tincay");
+  if (version != kModelFormatVersion && version != 1) {
+    return bad("format version " + std::to_string(version) +
+               " is not supported (this tincay reads 1.." + std::to_string(kModelFormatVersion) +
+               "); retrain or upgrade tincay");
   }
   if (size < 16 + kChecksumBytes || header_size > size - 16 - kChecksumBytes) {
     return bad("truncated (header of " + std::to_string(header_size) + " bytes does not fit in " +
@@ -287,7 +294,8 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
       continue;
     }
     const auto parsed = parse_category(category);
-    if (!parsed) return bad("label " + info.labels.back() + ": unknown category \"" + category + "\"");
+    if (!parsed)
+      return bad("label " + info.labels.back() + ": unknown category \"" + category + "\"");
     info.categories.emplace_back(*parsed);
   }
   FeatureConfig& f = info.features;
@@ -298,10 +306,18 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   f.char_text = r.get<std::uint8_t>("char_text") != 0;
   f.char_shadow = r.get<std::uint8_t>("char_shadow") != 0;
   f.bucket_bits = r.get<std::uint8_t>("bucket_bits");
-  (void)r.get<std::uint8_t>("reserved");
+  // Version 1 had a reserved zero byte where version 2 keeps the meta feature bits.
+  f.meta = r.get<std::uint8_t>("meta");
   f.hash_seed = r.get<std::uint32_t>("hash_seed");
   info.temperature = r.get<float>("temperature");
   for (std::size_t i = 0; i < labels; ++i) info.bias.push_back(r.get<float>("bias"));
+  if (version >= 2) {
+    for (std::size_t i = 0; i < labels; ++i) {
+      info.calibration_shift.push_back(r.get<float>("calibration shift"));
+    }
+  } else {
+    info.calibration_shift.assign(labels, 0.0f);
+  }
   const auto metric_count = r.get<std::uint16_t>("metric count");
   for (std::size_t i = 0; i < metric_count && r.error().empty(); ++i) {
     std::string key = r.str("metric name");
@@ -311,13 +327,17 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   const auto weights_offset = r.get<std::uint64_t>("weights offset");
   const auto weights_bytes = r.get<std::uint64_t>("weights size");
   if (!r.error().empty()) return bad(r.error());
-  if (r.pos() != header_size) return bad("header has " + std::to_string(header_size - r.pos()) +
-                                         " unexpected trailing bytes");
+  if (r.pos() != header_size)
+    return bad("header has " + std::to_string(header_size - r.pos()) +
+               " unexpected trailing bytes");
 
   if (f.word_ngrams > 3 || f.shadow_word_ngrams > 3) return bad("word n-gram order above 3");
   if (f.char_max > 8 || (f.char_max > 0 && (f.char_min < 1 || f.char_min > f.char_max))) {
     return bad("character n-gram lengths " + std::to_string(f.char_min) + ".." +
                std::to_string(f.char_max) + " outside 1..8");
+  }
+  if ((f.meta & ~kMetaKnownBits) != 0 || (version == 1 && f.meta != 0)) {
+    return bad("unknown meta feature bits " + std::to_string(f.meta));
   }
   if (f.bucket_bits < 8 || f.bucket_bits > 26) {
     return bad("bucket_bits " + std::to_string(f.bucket_bits) + " outside 8..26");
@@ -327,6 +347,11 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   }
   for (const float b : info.bias) {
     if (!(std::fabs(b) <= kMaxWeight)) return bad("a bias is not a finite number within +-1e4");
+  }
+  for (const float c : info.calibration_shift) {
+    if (!(std::fabs(c) <= kMaxWeight)) {
+      return bad("a calibration shift is not a finite number within +-1e4");
+    }
   }
   for (const auto& [key, value] : info.metrics) {
     if (!std::isfinite(value)) return bad("metric " + key + " is not finite");
@@ -365,9 +390,9 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
 }
 
 std::string resolve_model_path(const std::string& name_or_path, const std::string& models_dir) {
-  const bool is_path = name_or_path.find('/') != std::string::npos ||
-                       (name_or_path.size() > 6 &&
-                        name_or_path.compare(name_or_path.size() - 6, 6, ".model") == 0);
+  const bool is_path =
+      name_or_path.find('/') != std::string::npos ||
+      (name_or_path.size() > 6 && name_or_path.compare(name_or_path.size() - 6, 6, ".model") == 0);
   if (is_path) return name_or_path;
   return models_dir + "/" + name_or_path + ".model";
 }

@@ -1,11 +1,13 @@
 // Inference: hash the features of a text and sum their weight rows, straight from the mapped
-// file, with no allocation. Each feature occurrence counts, and the sum is scaled by
-// 1/sqrt(feature count) so long and short posts land on the same scale.
+// file, with no allocation. Each n-gram occurrence counts, and the sum is scaled by
+// 1/sqrt(feature count) (or 1/count with kMetaMeanNorm) so long and short posts land on
+// comparable scales; the meta (shape) features are added unscaled.
 #include <cmath>
 #include <cstring>
 
-#include "src/detect/model/features.h"
 #include "tincay/detect/model.h"
+
+#include "src/detect/model/features.h"
 
 namespace tincay {
 namespace {
@@ -53,18 +55,28 @@ struct GenericAccumulator {
   }
 };
 
-void finish(const std::vector<float>& bias, const float* sum, std::uint32_t count, float* out) {
-  const float scale = count > 0 ? 1.0f / std::sqrt(static_cast<float>(count)) : 0.0f;
+float ngram_scale(const FeatureConfig& config, std::uint32_t count) {
+  if (count == 0) return 0.0f;
+  return (config.meta & kMetaMeanNorm) != 0 ? 1.0f / static_cast<float>(count)
+                                            : 1.0f / std::sqrt(static_cast<float>(count));
+}
+
+void finish(const std::vector<float>& bias, float scale, const float* sum, float* out) {
   for (std::size_t k = 0; k < bias.size(); ++k) out[k] = bias[k] + scale * sum[k];
 }
 
 template <std::size_t kLabels>
 void fixed_logits(const NormalizedText& text, const FeatureConfig& config,
-                  const unsigned char* weights, std::size_t stride,
-                  const std::vector<float>& bias, float* out) {
+                  const unsigned char* weights, std::size_t stride, const std::vector<float>& bias,
+                  float* out) {
   FixedAccumulator<kLabels> acc{weights, stride};
   model_internal::for_each_feature(text, config, acc);
-  finish(bias, acc.sum, acc.count, out);
+  finish(bias, ngram_scale(config, acc.count), acc.sum, out);
+  if (config.meta & kMetaShape) {
+    FixedAccumulator<kLabels> meta{weights, stride};
+    model_internal::for_each_meta_feature(text, config, meta);
+    for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.sum[k];
+  }
 }
 
 }  // namespace
@@ -81,21 +93,30 @@ void Model::logits(const NormalizedText& text, float* out) const {
   GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                          sum};
   model_internal::for_each_feature(text, info_.features, acc);
-  finish(info_.bias, sum, acc.count, out);
+  finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
+  if (info_.features.meta & kMetaShape) {
+    float meta_sum[kMaxModelLabels] = {};
+    GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
+                            meta_sum};
+    model_internal::for_each_meta_feature(text, info_.features, meta);
+    for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
+  }
 }
 
 void Model::calibrate(float* v) const {
   const std::size_t labels = label_count();
   const float inv_t = 1.0f / info_.temperature;
+  const std::vector<float>& shift = info_.calibration_shift;
+  for (std::size_t k = 0; k < labels; ++k) v[k] = v[k] * inv_t + (shift.empty() ? 0.0f : shift[k]);
   if (info_.head == ModelHead::kMultiLabel) {
-    for (std::size_t k = 0; k < labels; ++k) v[k] = 1.0f / (1.0f + std::exp(-v[k] * inv_t));
+    for (std::size_t k = 0; k < labels; ++k) v[k] = 1.0f / (1.0f + std::exp(-v[k]));
     return;
   }
   float max = v[0];
   for (std::size_t k = 1; k < labels; ++k) max = std::max(max, v[k]);
   float total = 0.0f;
   for (std::size_t k = 0; k < labels; ++k) {
-    v[k] = std::exp((v[k] - max) * inv_t);
+    v[k] = std::exp(v[k] - max);
     total += v[k];
   }
   for (std::size_t k = 0; k < labels; ++k) v[k] /= total;
@@ -123,6 +144,12 @@ void extract_features(const NormalizedText& text, const FeatureConfig& config,
                       std::vector<std::uint32_t>& out) {
   auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
   model_internal::for_each_feature(text, config, push);
+}
+
+void extract_meta_features(const NormalizedText& text, const FeatureConfig& config,
+                           std::vector<std::uint32_t>& out) {
+  auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
+  model_internal::for_each_meta_feature(text, config, push);
 }
 
 }  // namespace tincay

@@ -11,34 +11,47 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "src/detect/model/calibration.h"
 #include "tincay/detect/train.h"
+
+#include "src/detect/model/calibration.h"
 
 namespace tincay {
 namespace {
 
 struct SparseExample {
   std::vector<std::uint32_t> ids;  // sorted, distinct
-  std::vector<float> values;       // occurrences / sqrt(total occurrences)
+  std::vector<float> values;       // n-grams: occurrences / sqrt(total) (or / total); meta: 1
 };
 
 std::vector<SparseExample> featurize(const std::vector<LabeledText>& data,
                                      const FeatureConfig& config, ThreadPool& pool) {
   std::vector<SparseExample> out(data.size());
-  std::vector<std::vector<std::uint32_t>> scratch(pool.size());
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> scratch(pool.size());
+  std::vector<std::vector<std::uint32_t>> ids_scratch(pool.size());
   pool.parallel_for(data.size(), [&](std::size_t worker, std::size_t i) {
-    std::vector<std::uint32_t>& ids = scratch[worker];
+    std::vector<std::uint32_t>& ids = ids_scratch[worker];
+    auto& items = scratch[worker];
     ids.clear();
+    items.clear();
     extract_features(data[i].text, config, ids);
+    if (!ids.empty()) {
+      // Must match the predictor's scaling (predictor.cc).
+      const auto count = static_cast<float>(ids.size());
+      const float scale =
+          (config.meta & kMetaMeanNorm) != 0 ? 1.0f / count : 1.0f / std::sqrt(count);
+      for (const std::uint32_t id : ids) items.emplace_back(id, scale);
+    }
+    ids.clear();
+    extract_meta_features(data[i].text, config, ids);
+    for (const std::uint32_t id : ids) items.emplace_back(id, 1.0f);
+    std::sort(items.begin(), items.end());
     SparseExample& ex = out[i];
-    if (ids.empty()) return;
-    const float scale = 1.0f / std::sqrt(static_cast<float>(ids.size()));
-    std::sort(ids.begin(), ids.end());
-    for (std::size_t j = 0; j < ids.size();) {
+    for (std::size_t j = 0; j < items.size();) {
+      float value = 0.0f;
       std::size_t k = j;
-      while (k < ids.size() && ids[k] == ids[j]) ++k;
-      ex.ids.push_back(ids[j]);
-      ex.values.push_back(scale * static_cast<float>(k - j));
+      for (; k < items.size() && items[k].first == items[j].first; ++k) value += items[k].second;
+      ex.ids.push_back(items[j].first);
+      ex.values.push_back(value);
       j = k;
     }
   });
@@ -179,6 +192,96 @@ Status check_labels(const std::vector<LabeledText>& data, std::size_t labels, Mo
   return ok_status();
 }
 
+// The validation metric that decision offsets are tuned for: macro-F1, or the F1 of one label.
+struct TuneTarget {
+  bool macro = true;
+  std::size_t label = 0;
+  std::vector<std::size_t> group;  // label → scored group (identity when not grouped)
+  std::size_t groups = 0;
+};
+
+// The metric of `logits` + offsets on `data` (softmax: argmax; multi-label: logit >= 0).
+double tuned_metric(ModelHead head, const std::vector<float>& logits,
+                    const std::vector<LabeledText>& data, std::size_t labels,
+                    const std::vector<float>& offsets, const TuneTarget& target) {
+  std::vector<double> tp(labels, 0.0), fp(labels, 0.0), fn(labels, 0.0);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const float* z = &logits[i * labels];
+    const auto& y = data[i].labels;
+    if (head == ModelHead::kSoftmax) {
+      std::size_t guess = 0;
+      for (std::size_t k = 1; k < labels; ++k) {
+        if (z[k] + offsets[k] > z[guess] + offsets[guess]) guess = k;
+      }
+      if (target.macro) {
+        guess = target.group[guess];
+        const std::size_t truth = target.group[y[0]];
+        if (guess == truth) {
+          tp[guess] += 1;
+        } else {
+          fp[guess] += 1;
+          fn[truth] += 1;
+        }
+        continue;
+      }
+      if (guess == y[0]) {
+        tp[guess] += 1;
+      } else {
+        fp[guess] += 1;
+        fn[y[0]] += 1;
+      }
+      continue;
+    }
+    for (std::size_t k = 0; k < labels; ++k) {
+      const bool truth = std::find(y.begin(), y.end(), k) != y.end();
+      const bool guess = z[k] + offsets[k] >= 0.0f;
+      tp[k] += truth && guess ? 1 : 0;
+      fp[k] += !truth && guess ? 1 : 0;
+      fn[k] += truth && !guess ? 1 : 0;
+    }
+  }
+  const auto f1 = [&](std::size_t k) {
+    const double denom = 2 * tp[k] + fp[k] + fn[k];
+    return denom > 0 ? 2 * tp[k] / denom : 0.0;
+  };
+  if (!target.macro) return f1(target.label);
+  const std::size_t n = head == ModelHead::kSoftmax ? target.groups : labels;
+  double sum = 0.0;
+  for (std::size_t k = 0; k < n; ++k) sum += f1(k);
+  return sum / static_cast<double>(n);
+}
+
+// Coordinate search of per-label offsets in [-3, 3] (steps of 0.05) maximizing the metric;
+// on a tie the smaller offset wins, so a flat metric leaves the logits alone.
+std::vector<float> tune_offsets(ModelHead head, const std::vector<float>& logits,
+                                const std::vector<LabeledText>& data, std::size_t labels,
+                                const TuneTarget& target) {
+  std::vector<float> offsets(labels, 0.0f);
+  double best = tuned_metric(head, logits, data, labels, offsets, target);
+  // A softmax is unchanged by a common offset: label 0 stays the reference.
+  const std::size_t first = head == ModelHead::kSoftmax ? 1 : 0;
+  for (int round = 0; round < 3; ++round) {
+    bool changed = false;
+    for (std::size_t k = first; k < labels; ++k) {
+      float best_value = offsets[k];
+      for (int step = -60; step <= 60; ++step) {
+        const float value = 0.05f * static_cast<float>(step);
+        offsets[k] = value;
+        const double m = tuned_metric(head, logits, data, labels, offsets, target);
+        if (m > best + 1e-12 ||
+            (m > best - 1e-12 && std::fabs(value) < std::fabs(best_value) - 1e-6f)) {
+          if (m > best + 1e-12) changed = true;
+          best = std::max(best, m);
+          best_value = value;
+        }
+      }
+      offsets[k] = best_value;
+    }
+    if (!changed) break;
+  }
+  return offsets;
+}
+
 }  // namespace
 
 void holdout_split(std::vector<LabeledText> data, double fraction, std::uint64_t seed,
@@ -191,7 +294,7 @@ void holdout_split(std::vector<LabeledText> data, double fraction, std::uint64_t
   std::vector<std::size_t> total(kMaxModelLabels + 1, 0);
   const auto key = [&](std::size_t i) {
     return data[i].labels.empty() ? kMaxModelLabels
-                                   : std::min<std::size_t>(data[i].labels[0], kMaxModelLabels);
+                                  : std::min<std::size_t>(data[i].labels[0], kMaxModelLabels);
   };
   for (std::size_t i = 0; i < data.size(); ++i) ++total[key(i)];
   std::vector<std::size_t> taken(kMaxModelLabels + 1, 0);
@@ -207,7 +310,8 @@ void holdout_split(std::vector<LabeledText> data, double fraction, std::uint64_t
       continue;
     }
     const std::size_t c = key(i);
-    const auto want = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(total[c])));
+    const auto want =
+        static_cast<std::size_t>(std::llround(fraction * static_cast<double>(total[c])));
     to_valid[i] = taken[c] < want ? 1 : 0;
     if (to_valid[i]) ++taken[c];
     side.emplace(data[i].text.text, to_valid[i] != 0);
@@ -234,6 +338,35 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
     return make_error(ErrorCode::kInvalidArgument, "bucket bits must be in 8..26");
   }
   TINCAY_TRY(check_labels(train, labels, options.head, "training"));
+  TuneTarget tune;
+  if (!options.tune_metric.empty() && options.tune_metric != "macro_f1") {
+    const std::string prefix = "f1.";
+    const auto it = options.tune_metric.rfind(prefix, 0) == 0
+                        ? std::find(info.labels.begin(), info.labels.end(),
+                                    options.tune_metric.substr(prefix.size()))
+                        : info.labels.end();
+    if (it == info.labels.end()) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "tune metric \"" + options.tune_metric +
+                            "\" is not macro_f1 or f1.<LABEL> with a label of the model");
+    }
+    tune.macro = false;
+    tune.label = static_cast<std::size_t>(it - info.labels.begin());
+  }
+  if (!options.tune_groups.empty() &&
+      (options.tune_groups.size() != labels ||
+       std::any_of(options.tune_groups.begin(), options.tune_groups.end(),
+                   [&](std::size_t g) { return g >= labels; }))) {
+    return make_error(ErrorCode::kInvalidArgument, "tune groups do not match the labels");
+  }
+  tune.group.resize(labels);
+  for (std::size_t k = 0; k < labels; ++k) {
+    tune.group[k] = options.tune_groups.empty() ? k : options.tune_groups[k];
+    tune.groups = std::max(tune.groups, tune.group[k] + 1);
+  }
+  if ((options.features.meta & ~kMetaKnownBits) != 0) {
+    return make_error(ErrorCode::kInvalidArgument, "unknown meta feature bits");
+  }
   TINCAY_TRY(check_labels(valid, labels, options.head, "validation"));
   info.head = options.head;
   info.features = options.features;
@@ -253,10 +386,9 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
   if (options.head == ModelHead::kSoftmax) {
     double mean = 0.0;
     for (std::size_t k = 0; k < labels; ++k) {
-      class_weight[k] = counts[k] > 0
-                            ? std::pow(n / (static_cast<double>(labels) * counts[k]),
-                                       options.class_weight_power)
-                            : 1.0;
+      class_weight[k] = counts[k] > 0 ? std::pow(n / (static_cast<double>(labels) * counts[k]),
+                                                 options.class_weight_power)
+                                      : 1.0;
       mean += class_weight[k] * counts[k] / n;
     }
     for (double& w : class_weight) w /= mean;
@@ -278,99 +410,99 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
   double best_epoch_sum = 0.0;
   Trainer t(options, labels);
   for (std::size_t run = 0; run < runs; ++run) {
-  if (run > 0) t.reset();
-  const std::size_t threads = pool.size();
-  const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
-  std::vector<std::size_t> order(train.size());
-  std::iota(order.begin(), order.end(), 0);
-  Rng rng(options.seed + 1000003ULL * run);
-  std::vector<float> grads(batch_size * labels);
-  std::vector<double> batch_loss(batch_size);
-  std::vector<const SparseExample*> batch;
+    if (run > 0) t.reset();
+    const std::size_t threads = pool.size();
+    const std::size_t batch_size = std::max<std::size_t>(1, options.batch_size);
+    std::vector<std::size_t> order(train.size());
+    std::iota(order.begin(), order.end(), 0);
+    Rng rng(options.seed + 1000003ULL * run);
+    std::vector<float> grads(batch_size * labels);
+    std::vector<double> batch_loss(batch_size);
+    std::vector<const SparseExample*> batch;
 
-  std::vector<float> best_weights;
-  std::vector<float> best_bias;
-  double best_f1 = -1.0;
-  double best_loss = 0.0;
-  std::size_t best_epoch = 0;
-  std::size_t since_best = 0;
-  const std::vector<double> no_weights(labels, 1.0);
+    std::vector<float> best_weights;
+    std::vector<float> best_bias;
+    double best_f1 = -1.0;
+    double best_loss = 0.0;
+    std::size_t best_epoch = 0;
+    std::size_t since_best = 0;
+    const std::vector<double> no_weights(labels, 1.0);
 
-  const auto validate = [&](double& loss, double& f1) {
-    pool.parallel_for(valid.size(), [&](std::size_t, std::size_t i) {
-      t.logits(valid_x[i], &valid_logits[i * labels]);
-    });
-    std::vector<float> probs = valid_logits;
-    for (std::size_t i = 0; i < valid.size(); ++i) {
-      calibrate_in_place(options.head, &probs[i * labels], labels, 1.0f);
-    }
-    const EvalReport r = compute_metrics(options.head, info.labels, valid, probs);
-    loss = r.log_loss;
-    f1 = r.macro_f1;
-  };
-
-  for (std::size_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
-    const auto start = std::chrono::steady_clock::now();
-    shuffle(order, rng);
-    double epoch_loss = 0.0;
-    for (std::size_t b = 0; b < order.size(); b += batch_size) {
-      const std::size_t m = std::min(batch_size, order.size() - b);
-      batch.resize(m);
-      for (std::size_t i = 0; i < m; ++i) batch[i] = &train_x[order[b + i]];
-      const std::size_t chunks = std::min(threads, m);
-      pool.parallel_for(chunks, [&](std::size_t, std::size_t c) {
-        float z[kMaxModelLabels];
-        for (std::size_t i = c * m / chunks; i < (c + 1) * m / chunks; ++i) {
-          const auto& y = train[order[b + i]].labels;
-          t.logits(*batch[i], z);
-          const double w = options.head == ModelHead::kSoftmax ? class_weight[y[0]] : 1.0;
-          batch_loss[i] = t.loss_and_grad(z, y, w, class_weight, &grads[i * labels]);
-        }
+    const auto validate = [&](double& loss, double& f1) {
+      pool.parallel_for(valid.size(), [&](std::size_t, std::size_t i) {
+        t.logits(valid_x[i], &valid_logits[i * labels]);
       });
-      pool.parallel_for(threads, [&](std::size_t, std::size_t s) {
-        const auto lo = static_cast<std::uint32_t>(t.rows_ * s / threads);
-        const auto hi = static_cast<std::uint32_t>(t.rows_ * (s + 1) / threads);
-        t.update_range(batch, grads, lo, hi);
-      });
-      t.update_bias(grads, m);
-      for (std::size_t i = 0; i < m; ++i) epoch_loss += batch_loss[i];
+      std::vector<float> probs = valid_logits;
+      for (std::size_t i = 0; i < valid.size(); ++i) {
+        calibrate_in_place(options.head, &probs[i * labels], labels, 1.0f);
+      }
+      const EvalReport r = compute_metrics(options.head, info.labels, valid, probs);
+      loss = r.log_loss;
+      f1 = r.macro_f1;
+    };
+
+    for (std::size_t epoch = 1; epoch <= options.max_epochs; ++epoch) {
+      const auto start = std::chrono::steady_clock::now();
+      shuffle(order, rng);
+      double epoch_loss = 0.0;
+      for (std::size_t b = 0; b < order.size(); b += batch_size) {
+        const std::size_t m = std::min(batch_size, order.size() - b);
+        batch.resize(m);
+        for (std::size_t i = 0; i < m; ++i) batch[i] = &train_x[order[b + i]];
+        const std::size_t chunks = std::min(threads, m);
+        pool.parallel_for(chunks, [&](std::size_t, std::size_t c) {
+          float z[kMaxModelLabels];
+          for (std::size_t i = c * m / chunks; i < (c + 1) * m / chunks; ++i) {
+            const auto& y = train[order[b + i]].labels;
+            t.logits(*batch[i], z);
+            const double w = options.head == ModelHead::kSoftmax ? class_weight[y[0]] : 1.0;
+            batch_loss[i] = t.loss_and_grad(z, y, w, class_weight, &grads[i * labels]);
+          }
+        });
+        pool.parallel_for(threads, [&](std::size_t, std::size_t s) {
+          const auto lo = static_cast<std::uint32_t>(t.rows_ * s / threads);
+          const auto hi = static_cast<std::uint32_t>(t.rows_ * (s + 1) / threads);
+          t.update_range(batch, grads, lo, hi);
+        });
+        t.update_bias(grads, m);
+        for (std::size_t i = 0; i < m; ++i) epoch_loss += batch_loss[i];
+      }
+      EpochReport report;
+      report.epoch = epoch;
+      report.train_loss = epoch_loss / n;
+      validate(report.valid_loss, report.valid_macro_f1);
+      // Better macro-F1 wins; on a tie the lower loss.
+      report.improved =
+          report.valid_macro_f1 > best_f1 + 1e-9 ||
+          (std::fabs(report.valid_macro_f1 - best_f1) <= 1e-9 && report.valid_loss < best_loss);
+      if (report.improved) {
+        best_f1 = report.valid_macro_f1;
+        best_loss = report.valid_loss;
+        best_epoch = epoch;
+        best_weights = t.weights_;
+        best_bias = t.bias_;
+        since_best = 0;
+      } else {
+        ++since_best;
+      }
+      report.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (progress) progress(report);
+      if (since_best >= options.patience) break;
     }
-    EpochReport report;
-    report.epoch = epoch;
-    report.train_loss = epoch_loss / n;
-    validate(report.valid_loss, report.valid_macro_f1);
-    // Better macro-F1 wins; on a tie the lower loss.
-    report.improved = report.valid_macro_f1 > best_f1 + 1e-9 ||
-                      (std::fabs(report.valid_macro_f1 - best_f1) <= 1e-9 &&
-                       report.valid_loss < best_loss);
-    if (report.improved) {
-      best_f1 = report.valid_macro_f1;
-      best_loss = report.valid_loss;
-      best_epoch = epoch;
-      best_weights = t.weights_;
-      best_bias = t.bias_;
-      since_best = 0;
+    if (sum_weights.empty()) {
+      sum_weights = std::move(best_weights);
     } else {
-      ++since_best;
+      for (std::size_t i = 0; i < sum_weights.size(); ++i) sum_weights[i] += best_weights[i];
     }
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (progress) progress(report);
-    if (since_best >= options.patience) break;
-  }
-  if (sum_weights.empty()) {
-    sum_weights = std::move(best_weights);
-  } else {
-    for (std::size_t i = 0; i < sum_weights.size(); ++i) sum_weights[i] += best_weights[i];
-  }
-  for (std::size_t k = 0; k < labels; ++k) sum_bias[k] += best_bias[k];
-  best_epoch_sum += static_cast<double>(best_epoch);
-  if (progress && runs > 1) {
-    EpochReport done;
-    done.epoch = 0;
-    done.valid_macro_f1 = best_f1;
-    progress(done);
-  }
+    for (std::size_t k = 0; k < labels; ++k) sum_bias[k] += best_bias[k];
+    best_epoch_sum += static_cast<double>(best_epoch);
+    if (progress && runs > 1) {
+      EpochReport done;
+      done.epoch = 0;
+      done.valid_macro_f1 = best_f1;
+      progress(done);
+    }
   }
   const float inv_runs = 1.0f / static_cast<float>(runs);
   for (float& w : sum_weights) w *= inv_runs;
@@ -378,12 +510,26 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
   t.weights_ = std::move(sum_weights);
   t.bias_ = std::move(sum_bias);
 
-  // Calibration: the temperature that minimizes the validation log-loss of the chosen weights.
   pool.parallel_for(valid.size(), [&](std::size_t, std::size_t i) {
     t.logits(valid_x[i], &valid_logits[i * labels]);
   });
-  info.temperature =
-      options.calibrate ? fit_temperature(options.head, valid_logits, valid, labels) : 1.0f;
+  // Decision offsets for the validation metric, folded into the bias.
+  if (!options.tune_metric.empty()) {
+    const std::vector<float> offsets =
+        tune_offsets(options.head, valid_logits, valid, labels, tune);
+    for (std::size_t k = 0; k < labels; ++k) t.bias_[k] += offsets[k];
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+      for (std::size_t k = 0; k < labels; ++k) valid_logits[i * labels + k] += offsets[k];
+    }
+  }
+  // Calibration: temperature and shift minimizing the validation log-loss of the final logits.
+  info.temperature = 1.0f;
+  info.calibration_shift.assign(labels, 0.0f);
+  if (options.calibrate) {
+    const Calibration c = fit_calibration(options.head, valid_logits, valid, labels);
+    info.temperature = c.temperature;
+    info.calibration_shift = c.shift;
+  }
   info.bias = t.bias_;
 
   // Metrics of the model exactly as stored (quantized), on the validation data.

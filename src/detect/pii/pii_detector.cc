@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <string_view>
 
 #include "tincay/detect.h"
 
@@ -104,7 +105,8 @@ class PiiDetector final : public Detector {
     const std::string_view s = text.shadow;
     const std::size_t first = out.size();
     // Most posts hold no digit and no '@': skip the scanners outright.
-    const bool digits = s.find_first_of("0123456789") != std::string_view::npos;
+    // (A plain loop: find_first_of with a set searches the set once per byte of the post.)
+    const bool digits = std::any_of(s.begin(), s.end(), is_digit);
     if (digits) {
       scan_numbers(text, s, out);
       scan_plates(post, text, s, out);
@@ -279,7 +281,7 @@ class PiiDetector final : public Detector {
   // "không chín một hai ba bốn năm sáu bảy tám": ten or more digit words form a phone number.
   void scan_spelled_phone(const NormalizedText& text, std::string_view s,
                           std::vector<Finding>& out) const {
-    static constexpr std::pair<const char*, char> kWords[] = {
+    static constexpr std::pair<std::string_view, char> kWords[] = {
         {"khong", '0'}, {"mot", '1'}, {"hai", '2'}, {"ba", '3'},  {"bon", '4'},
         {"tu", '4'},    {"nam", '5'}, {"lam", '5'}, {"sau", '6'}, {"bay", '7'},
         {"bey", '7'},   {"tam", '8'}, {"chin", '9'}};

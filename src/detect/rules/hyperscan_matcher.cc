@@ -4,6 +4,7 @@
 
 #ifdef TINCAY_WITH_HYPERSCAN
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -97,6 +98,9 @@ class HyperscanMatcher final : public Matcher {
       : db_(std::move(db)),
         prototype_(std::move(prototype)),
         literal_lengths_(std::move(literal_lengths)) {}
+  ~HyperscanMatcher() override { Scratch(spare_.exchange(nullptr)).reset(); }
+  HyperscanMatcher(const HyperscanMatcher&) = delete;
+  HyperscanMatcher& operator=(const HyperscanMatcher&) = delete;
 
   void scan(std::string_view text, std::vector<MatchHit>& out,
             std::size_t max_hits) const override {
@@ -129,8 +133,13 @@ class HyperscanMatcher final : public Matcher {
     return 0;
   }
 
-  // Scratch space is per thread of execution; a small pool avoids allocating one per scan.
+  // Scratch space is per thread of execution; a small pool avoids allocating one per scan. The
+  // last released scratch waits in an atomic slot, so that a single scanning thread (the common
+  // case) takes and returns it without the mutex.
   Scratch acquire() const {
+    if (hs_scratch_t* s = spare_.exchange(nullptr, std::memory_order_acquire); s != nullptr) {
+      return Scratch(s);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!pool_.empty()) {
@@ -145,6 +154,11 @@ class HyperscanMatcher final : public Matcher {
   }
 
   void release(Scratch s) const {
+    hs_scratch_t* empty = nullptr;
+    if (spare_.compare_exchange_strong(empty, s.get(), std::memory_order_release)) {
+      (void)s.release();  // now owned by spare_
+      return;
+    }
     std::lock_guard<std::mutex> lock(mu_);
     pool_.push_back(std::move(s));
   }
@@ -154,6 +168,7 @@ class HyperscanMatcher final : public Matcher {
   std::vector<std::uint32_t> literal_lengths_;  // 0 for expressions
   mutable std::mutex mu_;
   mutable std::vector<Scratch> pool_;
+  mutable std::atomic<hs_scratch_t*> spare_{nullptr};  // owned; freed by the destructor
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The rule engine (see tincay/detect/rules.h): scans each text form once with its matcher, keeps
 // the hits that sit on word boundaries, and evaluates only the rules those hits touch.
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -112,17 +113,45 @@ class TokenIndex {
 
 bool overlaps(ByteSpan a, ByteSpan b) { return a.begin < b.end && b.begin < a.end; }
 
+// A one-letter term ("m", "t", "k"): found by the engine itself rather than the matcher. Such
+// a letter occurs many times in every post but almost never as a word of its own, so handing
+// every occurrence through the matcher's callback only to drop it at the word-boundary check
+// costs more than the rest of the scan; here only whole-word occurrences become hits.
+struct LetterTerm {
+  char byte = 0;          // as written in the pattern (a letter or digit)
+  bool caseless = false;  // also the other ASCII case
+  std::uint32_t atom = 0;
+};
+
+// What is scanned on one text form: the matcher's patterns (atoms[i]: the atom of the
+// matcher's pattern i) and the one-letter terms.
+struct TargetScan {
+  std::unique_ptr<Matcher> matcher;
+  std::vector<std::uint32_t> atoms;
+  std::vector<LetterTerm> letters;
+};
+
+constexpr std::array<bool, 256> kAsciiAlnum = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  return t;
+}();
+
+bool is_ascii_alnum(char c) { return kAsciiAlnum[static_cast<unsigned char>(c)]; }
+
 class Engine final : public RuleEngine {
  public:
-  Engine(CompiledRules compiled, std::array<std::unique_ptr<Matcher>, kTargetCount> matchers)
-      : c_(std::move(compiled)), matchers_(std::move(matchers)) {
+  Engine(CompiledRules compiled, std::array<TargetScan, kTargetCount> scans)
+      : c_(std::move(compiled)), scans_(std::move(scans)) {
     for (const Rule& r : c_.rules) infos_.push_back(r.info);
     content_hash_ = c_.content_hash;
   }
 
   std::string_view matcher_name() const override {
-    for (const auto& m : matchers_) {
-      if (m) return m->name();
+    for (const TargetScan& t : scans_) {
+      if (t.matcher) return t.matcher->name();
     }
     return "portable";
   }
@@ -147,8 +176,9 @@ class Engine final : public RuleEngine {
     std::vector<MatchHit> raw;
     raw.reserve(32);
     for (std::size_t t = 0; t < kTargetCount; ++t) {
-      const Matcher* m = matchers_[t].get();
-      if (m == nullptr) continue;
+      const TargetScan& scan = scans_[t];
+      const Matcher* m = scan.matcher.get();
+      if (m == nullptr && scan.letters.empty()) continue;
       const auto target = static_cast<Target>(t);
       const std::string_view s = target == Target::kText     ? std::string_view(text.text)
                                  : target == Target::kShadow ? std::string_view(text.shadow)
@@ -156,7 +186,9 @@ class Engine final : public RuleEngine {
                                                                    0, text.original_bytes_used);
       if (s.empty()) continue;
       raw.clear();
-      m->scan(s, raw, kMaxHitsPerText);
+      if (m != nullptr) m->scan(s, raw, kMaxHitsPerText);
+      const std::size_t from_matcher = raw.size();
+      if (!scan.letters.empty()) find_letters(s, scan.letters, raw);
       for (const MatchHit& h : raw) {
         if (h.end <= h.begin || h.end > s.size()) continue;
         if (!on_word_boundary(s, h.begin, h.end)) continue;
@@ -168,12 +200,33 @@ class Engine final : public RuleEngine {
         } else {
           orig = {h.begin, h.end};
         }
-        hits.push_back({c_.atom_of[t][h.pattern], orig});
+        const std::size_t k = static_cast<std::size_t>(&h - raw.data());
+        hits.push_back({k < from_matcher ? scan.atoms[h.pattern] : h.pattern, orig});
       }
     }
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
       return a.atom != b.atom ? a.atom < b.atom : a.original.begin < b.original.begin;
     });
+  }
+
+  // Appends the whole-word occurrences of the one-letter terms (MatchHit::pattern holds the
+  // atom). memchr finds each letter; one next to an ASCII letter or digit is never a whole word,
+  // so only lone ones get the full word-boundary check.
+  static void find_letters(std::string_view s, const std::vector<LetterTerm>& letters,
+                           std::vector<MatchHit>& out) {
+    for (const LetterTerm& l : letters) {
+      for (int pass = 0; pass < (l.caseless ? 2 : 1); ++pass) {
+        const char c = pass == 0 ? l.byte : static_cast<char>(l.byte ^ 0x20);
+        for (std::size_t i = s.find(c); i != std::string_view::npos; i = s.find(c, i + 1)) {
+          if ((i > 0 && is_ascii_alnum(s[i - 1])) ||
+              (i + 1 < s.size() && is_ascii_alnum(s[i + 1]))) {
+            continue;
+          }
+          if (out.size() >= 2 * kMaxHitsPerText || !on_word_boundary(s, i, i + 1)) continue;
+          out.push_back({l.atom, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 1)});
+        }
+      }
+    }
   }
 
   struct HitRange {
@@ -416,7 +469,7 @@ class Engine final : public RuleEngine {
   }
 
   CompiledRules c_;
-  std::array<std::unique_ptr<Matcher>, kTargetCount> matchers_;
+  std::array<TargetScan, kTargetCount> scans_;
 };
 
 std::string default_cache_dir() {
@@ -453,12 +506,22 @@ Result<std::unique_ptr<RuleEngine>> parse_rule_engine(
   if (!compiled) return compiled.error();
   const bool use_hs = options.matcher == MatcherKind::kHyperscan ||
                       (options.matcher == MatcherKind::kAuto && hyperscan_available());
-  std::array<std::unique_ptr<Matcher>, kTargetCount> matchers;
+  std::array<TargetScan, kTargetCount> scans;
   const std::string cache_dir =
       options.use_cache ? (options.cache_dir.empty() ? default_cache_dir() : options.cache_dir)
                         : std::string();
   for (std::size_t t = 0; t < kTargetCount; ++t) {
-    const auto& patterns = compiled->patterns[t];
+    std::vector<Pattern> patterns;
+    for (std::size_t i = 0; i < compiled->patterns[t].size(); ++i) {
+      const Pattern& p = compiled->patterns[t][i];
+      const std::uint32_t atom = compiled->atom_of[t][i];
+      if (p.literal && p.expression.size() == 1 && is_ascii_alnum(p.expression[0])) {
+        scans[t].letters.push_back({p.expression[0], p.caseless && p.expression[0] > '9', atom});
+      } else {
+        patterns.push_back(p);
+        scans[t].atoms.push_back(atom);
+      }
+    }
     if (patterns.empty()) continue;
     Result<std::unique_ptr<Matcher>> m =
         use_hs ? make_hyperscan_matcher(
@@ -467,10 +530,10 @@ Result<std::unique_ptr<RuleEngine>> parse_rule_engine(
                                    : cache_dir + "/rules-" + patterns_key(patterns) + ".hsdb")
                : make_portable_matcher(patterns);
     if (!m) return m.error();
-    matchers[t] = std::move(m).value();
+    scans[t].matcher = std::move(m).value();
   }
   return std::unique_ptr<RuleEngine>(
-      std::make_unique<Engine>(std::move(compiled).value(), std::move(matchers)));
+      std::make_unique<Engine>(std::move(compiled).value(), std::move(scans)));
 }
 
 Result<std::unique_ptr<RuleEngine>> load_rule_engine(const std::vector<std::string>& files,

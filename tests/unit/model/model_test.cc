@@ -1,6 +1,6 @@
 // Tests of the linear text classifiers: features, the model file, training, calibration,
 // evaluation and the model detector.
-#include <gtest/gtest.h>
+#include "tincay/detect/model.h"
 
 #include <cmath>
 #include <cstdio>
@@ -8,9 +8,11 @@
 #include <numeric>
 #include <set>
 
-#include "tests/support/subprocess.h"
-#include "tincay/detect/model.h"
+#include <gtest/gtest.h>
+
 #include "tincay/detect/train.h"
+
+#include "tests/support/subprocess.h"
 
 namespace tincay {
 namespace {
@@ -143,7 +145,8 @@ TEST(ModelTraining, LearnsAToyTaskAndRecordsItsProvenance) {
   EXPECT_GT(p[1], 0.5f);
   EXPECT_NEAR(p[0] + p[1], 1.0f, 1e-5f);
   bool has_f1 = false;
-  for (const auto& [key, value] : info.metrics) has_f1 = has_f1 || (key == "macro_f1" && value > 0.9);
+  for (const auto& [key, value] : info.metrics)
+    has_f1 = has_f1 || (key == "macro_f1" && value > 0.9);
   EXPECT_TRUE(has_f1) << "validation macro_f1 should be recorded in the header";
 }
 
@@ -253,10 +256,10 @@ TEST(ModelFile, CorruptionIsAClearErrorNeverACrash) {
   EXPECT_NE(bad.error().message.find("not a tincay model"), std::string::npos);
 
   std::string future = bytes;
-  future[8] = 2;
-  auto v2 = Model::from_bytes(future, "x", false);
-  ASSERT_FALSE(v2);
-  EXPECT_NE(v2.error().message.find("format version 2"), std::string::npos);
+  future[8] = 3;
+  auto v3 = Model::from_bytes(future, "x", false);
+  ASSERT_FALSE(v3);
+  EXPECT_NE(v3.error().message.find("format version 3"), std::string::npos);
 
   std::string flipped = bytes;
   flipped[flipped.size() / 2] ^= 0x40;
@@ -265,7 +268,8 @@ TEST(ModelFile, CorruptionIsAClearErrorNeverACrash) {
   EXPECT_NE(sum.error().message.find("checksum"), std::string::npos);
 
   // Every prefix, and every single-byte change in the header, without the checksum's help.
-  for (std::size_t n = 0; n < 400; ++n) EXPECT_FALSE(Model::from_bytes(bytes.substr(0, n), "x", false));
+  for (std::size_t n = 0; n < 400; ++n)
+    EXPECT_FALSE(Model::from_bytes(bytes.substr(0, n), "x", false));
   for (std::size_t i = 16; i < 300; ++i) {
     std::string b = bytes;
     b[i] = static_cast<char>(0xFF);
@@ -320,9 +324,117 @@ TEST(ModelMetrics, MatchHandComputedValues) {
   // Bins: 0.6 (wrong), 0.7, 0.8, 0.9 (right) each alone: |0-0.6| + 0.3 + 0.2 + 0.1 over 4.
   EXPECT_NEAR(r.ece, (0.6 + 0.3 + 0.2 + 0.1) / 4.0, 1e-6);
   const std::string json = eval_report_json(r);
-  for (const char* key : {"\"accuracy\"", "\"macro_f1\"", "\"confusion\"", "\"ece\"", "\"classes\""}) {
+  for (const char* key :
+       {"\"accuracy\"", "\"macro_f1\"", "\"confusion\"", "\"ece\"", "\"classes\""}) {
     EXPECT_NE(json.find(key), std::string::npos) << key;
   }
+}
+
+TEST(ModelMetrics, DecisionsCanComeFromLogitsApartFromProbabilities) {
+  std::vector<LabeledText> data(2);
+  data[0].labels = {0};
+  data[1].labels = {1};
+  // Calibrated probabilities favour label 0 for both; the decision logits pick 0 then 1.
+  const std::vector<float> probs = {0.7f, 0.3f, 0.6f, 0.4f};
+  const std::vector<float> logits = {1.0f, -1.0f, -0.5f, 0.5f};
+  EXPECT_DOUBLE_EQ(compute_metrics(ModelHead::kSoftmax, {"a", "b"}, data, probs).accuracy, 0.5);
+  const EvalReport r = compute_metrics(ModelHead::kSoftmax, {"a", "b"}, data, probs, logits);
+  EXPECT_DOUBLE_EQ(r.accuracy, 1.0);
+  EXPECT_DOUBLE_EQ(r.macro_f1, 1.0);
+  // Log-loss still comes from the probabilities: -(log 0.7 + log 0.4) / 2.
+  EXPECT_NEAR(r.log_loss, -(std::log(0.7) + std::log(0.4)) / 2.0, 1e-6);
+}
+
+TEST(ModelFeatures, ShapeFeaturesAreApartFromTheNgramsAndSeeLengthAndScript) {
+  FeatureConfig plain;
+  FeatureConfig shape;
+  shape.meta = kMetaShape;
+  const auto meta = [&](const std::string& text, const FeatureConfig& config) {
+    std::vector<std::uint32_t> ids;
+    extract_meta_features(normalizer().normalize(text), config, ids);
+    return ids;
+  };
+  EXPECT_TRUE(meta("xin chào các bạn", plain).empty());
+  EXPECT_EQ(features_of("xin chào các bạn", plain), features_of("xin chào các bạn", shape))
+      << "shape features must not change the n-grams";
+  const auto short_vi = meta("xin chào các bạn", shape);
+  EXPECT_EQ(short_vi.size(), 7u);
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += "xin chào các bạn ";
+  EXPECT_NE(meta(long_text, shape), short_vi) << "length must show";
+  EXPECT_NE(meta("hello all my friends", shape), short_vi) << "script must show";
+  EXPECT_EQ(meta("con chó và con mèo", shape), meta("con mèo và con chó", shape))
+      << "shape features ignore which words";
+}
+
+TEST(ModelTraining, CalibrationUndoesClassWeightingWhileTunedOffsetsKeepTheDecision) {
+  // Overlapping classes: a third of SCAMMY texts look FINE, so probabilities matter.
+  std::vector<LabeledText> train = toy_data(600, 11);
+  std::vector<LabeledText> valid = toy_data(300, 12);
+  for (std::size_t i = 0; i < train.size(); i += 7) train[i].labels = {1};
+  for (std::size_t i = 0; i < valid.size(); i += 7) valid[i].labels = {1};
+  ThreadPool pool(2);
+  TrainOptions opt = toy_options();
+  opt.class_weight_power = 2.0;  // strongly tilted towards SCAMMY
+  opt.tune_metric = "f1.SCAMMY";
+  auto bytes = train_model(train, valid, toy_info(), opt, pool, nullptr);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  auto model = Model::from_bytes(*bytes, "toy");
+  ASSERT_TRUE(model);
+  EXPECT_EQ((*model)->info().calibration_shift.size(), 2u);
+  // The mean calibrated probability of SCAMMY is close to its observed share on new data.
+  const auto test = toy_data(600, 13);
+  double mean_p = 0.0;
+  double share = 0.0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    float p[2];
+    (*model)->predict(test[i].text, p);
+    mean_p += p[1] / static_cast<double>(test.size());
+    share += (test[i].labels[0] == 1 || i % 7 == 0 ? 1.0 : 0.0) / static_cast<double>(test.size());
+  }
+  EXPECT_NEAR(mean_p, share, 0.06);
+
+  opt.tune_metric = "f1.NOPE";
+  auto bad = train_model(train, valid, toy_info(), opt, pool, nullptr);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("f1.NOPE"), std::string::npos);
+}
+
+TEST(ModelFile, Version1FilesStillLoad) {
+  // The fuzz corpus keeps a format-version-1 file (no meta bits, no calibration shift).
+  auto model = Model::load(std::string(TINCAY_SOURCE_DIR) + "/fuzz/corpus/model/tiny.model");
+  ASSERT_TRUE(model) << model.error().to_string();
+  EXPECT_EQ((*model)->info().features.meta, 0);
+  for (const float c : (*model)->info().calibration_shift) EXPECT_EQ(c, 0.0f);
+}
+
+TEST(ModelDetector, LabelsOfOneCategoryMakeOneFindingWithTheirSummedProbability) {
+  // SCAMMY split in two labels by parity, both mapped to scam: neither alone is sure, together
+  // they are.
+  auto split = [](std::vector<LabeledText> data) {
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (data[i].labels[0] == 1 && i % 2 == 0) data[i].labels = {2};
+    }
+    return data;
+  };
+  ModelInfo info = toy_info();
+  info.labels = {"FINE", "SCAM_A", "SCAM_B"};
+  info.categories = {std::nullopt, Category::kScam, Category::kScam};
+  ThreadPool pool(2);
+  auto bytes = train_model(split(toy_data(300, 1)), split(toy_data(60, 2)), info, toy_options(),
+                           pool, nullptr);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  testing::TempDir dir;
+  auto detector = load_model_detector({dir.write("toy3.model", *bytes)}, 0.5);
+  ASSERT_TRUE(detector) << detector.error().to_string();
+  Post post;
+  post.text = "Nạp tiền chuyển khoản để nhận trúng thưởng";
+  std::vector<Finding> findings;
+  (*detector)->detect(post, normalizer().normalize(post.text), findings);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].category, Category::kScam);
+  EXPECT_GE(findings[0].score, 0.5);
+  EXPECT_NE(findings[0].reason.find("SCAM_A/SCAM_B"), std::string::npos) << findings[0].reason;
 }
 
 }  // namespace

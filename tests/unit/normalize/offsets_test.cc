@@ -67,6 +67,26 @@ TEST(NormalizeOffsets, AmbiguousFormsKeepTheirReadings) {
   EXPECT_GE(t.tokens[2].alternatives_count, 1);
 }
 
+TEST(NormalizeOffsets, UnmarkedRealWordKeepsTheExpansionAsItsReading) {
+  const Normalizer n = with_data();
+  // No diacritic in the post: "hong" is most likely "hồng"; detectors still see "không".
+  const NormalizedText plain = n.normalize("hoa hong");
+  ASSERT_EQ(plain.text, "hoa hong");
+  const Token& tok = plain.tokens[1];
+  EXPECT_NE(tok.flags & token_flags::kAmbiguous, 0);
+  ASSERT_EQ(tok.alternatives_count, 1);
+  EXPECT_EQ(plain.alternative(tok, 0), "không");
+  // With marks elsewhere in the post the same form is teencode.
+  EXPECT_EQ(n.normalize("em hong biết").text, "em không biết");
+}
+
+TEST(NormalizeOffsets, InitialsAreNotTeencode) {
+  const Normalizer n = with_data();
+  const NormalizedText t = n.normalize("đ/m o,t,p đ. m");
+  EXPECT_EQ(t.text, "đ/m o,t,p đ. m");
+  for (const Token& tok : t.tokens) EXPECT_EQ(tok.flags & token_flags::kExpanded, 0);
+}
+
 TEST(NormalizeOffsets, DeobfuscatedWordsCoverTheirWholeSpelling) {
   const Normalizer n = with_data();
   const std::string original = "bọn l.ừ.a đảoooo";

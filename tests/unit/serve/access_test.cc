@@ -1,8 +1,11 @@
 // Access: the endpoint × role matrix, authentication (401), the rate limit (429), body limit
 // (413) and request validation (400), driven through Api::handle without sockets.
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -149,9 +152,11 @@ TEST_F(ApiTest, EveryEndpointTimesEveryRole) {
       {"appeal", {Role::kReviewer, Role::kIngest}},
       {"appeal_resolve", {Role::kReviewer}},
       {"transparency", {Role::kAnalyst, Role::kAdmin}},
+      {"trends", {Role::kAnalyst, Role::kReviewer, Role::kAdmin}},
       {"claims_list", {Role::kAdmin, Role::kReviewer, Role::kAnalyst}},
       {"claims_put", {Role::kAdmin}},
       {"check", {Role::kAdmin, Role::kReviewer, Role::kIngest}},
+      {"explain", {Role::kAdmin, Role::kReviewer, Role::kAnalyst}},
   };
   ASSERT_EQ(endpoint_table().size(), expected.size());
   for (const Endpoint& e : endpoint_table()) {
@@ -289,6 +294,35 @@ TEST_F(ApiTest, ReviewWorkflowAndSeparationOfDuties) {
   EXPECT_EQ(kinds.count("appeal"), 1u);
   EXPECT_EQ(kinds.count("appeal_resolution"), 1u);
   EXPECT_EQ(verify_audit_chain(*entries), std::nullopt);
+}
+
+// Group commit: a scan's answer arrives (possibly on the writer thread) only once its decision
+// and audit entry are committed, so a reader sees them the moment the answer is there.
+TEST_F(ApiTest, ScanAnswerComesAfterItsCommit) {
+  auto reader = open_sqlite_service_store(options_.db_path);
+  ASSERT_TRUE(reader);
+  std::mutex mu;
+  std::condition_variable cv;
+  int answers = 0;
+  bool stored_when_answered = false;
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/scan";
+  r.authorization = "Bearer " + keys_[Role::kIngest];
+  r.body = R"({"id":"gc-1","text":"Tuyển CTV việc nhẹ lương cao, inbox ngay"})";
+  api().handle_async(r, [&](Response res) {
+    auto found = (*reader)->get_post("gc-1");
+    std::lock_guard<std::mutex> lock(mu);
+    stored_when_answered = res.status == 200 && found && found->has_value();
+    ++answers;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return answers > 0; }));
+  EXPECT_TRUE(stored_when_answered);
+  lock.unlock();
+  api_.reset();  // the writer drains its queue; the answer must not come twice
+  EXPECT_EQ(answers, 1);
 }
 
 TEST_F(ApiTest, MetricsCountRequestsAndFlags) {
