@@ -22,30 +22,6 @@ message on stderr). With --json each line is an object:
 where start/end are code-point offsets of the token's original span in the input line.
 )";
 
-const char* kind_name(TokenKind k) {
-  switch (k) {
-    case TokenKind::kWord:
-      return "word";
-    case TokenKind::kNumber:
-      return "number";
-    case TokenKind::kPunctuation:
-      return "punct";
-    case TokenKind::kUrl:
-      return "url";
-    case TokenKind::kEmail:
-      return "email";
-    case TokenKind::kPhone:
-      return "phone";
-    case TokenKind::kEmoji:
-      return "emoji";
-    case TokenKind::kHashtag:
-      return "hashtag";
-    case TokenKind::kMention:
-      return "mention";
-  }
-  return "word";
-}
-
 void write_json(const std::string& line, const NormalizedText& t, std::string& out) {
   JsonWriter w(out);
   w.begin_object();
@@ -56,7 +32,7 @@ void write_json(const std::string& line, const NormalizedText& t, std::string& o
   utf8::CodePointCounter counter(line);
   for (const Token& tok : t.tokens) {
     w.begin_object();
-    w.key("kind").string(kind_name(tok.kind));
+    w.key("kind").string(token_kind_name(tok.kind));
     w.key("text").string(std::string_view(t.text).substr(
         tok.normalized.begin, tok.normalized.end - tok.normalized.begin));
     w.key("start").number(static_cast<std::int64_t>(counter.to_code_points(tok.original.begin)));

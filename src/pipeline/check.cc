@@ -134,30 +134,6 @@ ByteSpan clamp(ByteSpan span, std::size_t size) {
   return span;
 }
 
-std::string_view token_kind_name(TokenKind kind) {
-  switch (kind) {
-    case TokenKind::kWord:
-      return "word";
-    case TokenKind::kNumber:
-      return "number";
-    case TokenKind::kPunctuation:
-      return "punctuation";
-    case TokenKind::kUrl:
-      return "url";
-    case TokenKind::kEmail:
-      return "email";
-    case TokenKind::kPhone:
-      return "phone";
-    case TokenKind::kEmoji:
-      return "emoji";
-    case TokenKind::kHashtag:
-      return "hashtag";
-    case TokenKind::kMention:
-      return "mention";
-  }
-  return "?";
-}
-
 // "rule" for "rule:scam.x", "model" for "model:name@v1", ...
 std::string_view detector_kind(std::string_view detector) {
   return detector.substr(0, detector.find(':'));

@@ -33,6 +33,31 @@ enum class TokenKind : std::uint8_t {
   kMention,
 };
 
+// The token kind's name in JSON output (`tincay normalize --json`, POST /v1/explain).
+constexpr std::string_view token_kind_name(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kNumber:
+      return "number";
+    case TokenKind::kPunctuation:
+      return "punct";
+    case TokenKind::kUrl:
+      return "url";
+    case TokenKind::kEmail:
+      return "email";
+    case TokenKind::kPhone:
+      return "phone";
+    case TokenKind::kEmoji:
+      return "emoji";
+    case TokenKind::kHashtag:
+      return "hashtag";
+    case TokenKind::kMention:
+      return "mention";
+  }
+  return "word";
+}
+
 // Bits of Token::flags: how the normalizer arrived at a token's text.
 namespace token_flags {
 inline constexpr std::uint8_t kExpanded = 1;      // a teencode/abbreviation form was expanded
