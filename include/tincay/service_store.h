@@ -88,6 +88,12 @@ struct QueueFilter {
   std::int64_t offset = 0;
 };
 
+struct AppealFilter {
+  std::string status;  // "" any; else open, upheld or reversed
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
 struct QueueItem {
   std::string post_id, action, text, categories_csv;
   std::int64_t decided_unix = 0;
@@ -135,6 +141,8 @@ class ServiceStore {
   virtual Result<std::int64_t> add_review(const ReviewRecord& review, AuditEntry audit) = 0;
   virtual Result<std::int64_t> add_appeal(const AppealRecord& appeal, AuditEntry audit) = 0;
   virtual Result<std::optional<AppealRecord>> get_appeal(std::int64_t id) = 0;
+  // Appeals with the filter's status, oldest first (open appeals are a work queue).
+  virtual Result<std::vector<AppealRecord>> list_appeals(const AppealFilter& filter) = 0;
   // The reviewer of the post's latest review, or 0 when no human reviewed it.
   virtual Result<std::int64_t> last_reviewer(const std::string& post_id) = 0;
   // Sets the outcome of an open appeal; false when it was not open.

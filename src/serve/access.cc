@@ -45,6 +45,7 @@ const std::vector<Endpoint>& endpoint_table() {
       {"GET", "/v1/posts/{id}", "post", kReviewer},
       {"GET", "/v1/queue", "queue", kReviewer},
       {"POST", "/v1/reviews", "review", kReviewer},
+      {"GET", "/v1/appeals", "appeals_list", kReviewer},
       {"POST", "/v1/appeals", "appeal", kReviewer | kIngest},
       {"POST", "/v1/appeals/{id}/resolve", "appeal_resolve", kReviewer},
       {"GET", "/v1/reports/transparency", "transparency", kAnalyst | kAdmin},

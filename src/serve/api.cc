@@ -219,6 +219,7 @@ class Api::Impl {
     if (n == "post") return post(route.param);
     if (n == "queue") return queue(req);
     if (n == "review") return review(req, key);
+    if (n == "appeals_list") return appeals_list(req);
     if (n == "appeal") return appeal(req, key);
     if (n == "appeal_resolve") return resolve(req, route.param, key);
     if (n == "transparency") return transparency(req);
@@ -493,6 +494,44 @@ class Api::Impl {
       w.end_array().key("decided_at").string(format_rfc3339_utc(q.decided_unix));
       w.key("age_seconds").number(now - q.decided_unix).key("text").string(q.text).end_object();
     }
+    w.end_array().key("next_offset");
+    if (static_cast<std::int64_t>(items->size()) == f.limit) {
+      w.number(f.offset + f.limit);
+    } else {
+      w.null();
+    }
+    w.end_object();
+    return json_ok(std::move(out));
+  }
+
+  // ---- GET /v1/appeals ----
+  Response appeals_list(const Request& req) {
+    AppealFilter f;
+    for (const auto& [k, v] : req.query) {
+      if (k == "status") {
+        if (v != "open" && v != "upheld" && v != "reversed") {
+          return json_error(400, "must be open, upheld or reversed", k);
+        }
+        f.status = v;
+      } else if (k == "limit" || k == "offset") {
+        const auto n = parse_int_param(v);
+        if (!n) return json_error(400, "must be a non-negative integer", k);
+        if (k == "limit" && (*n < 1 || *n > 500)) {
+          return json_error(400, "must be between 1 and 500", k);
+        }
+        (k == "limit" ? f.limit : f.offset) = *n;
+      } else {
+        return json_error(400, "unknown query parameter", k);
+      }
+    }
+    auto reader = readers_.take();
+    if (!reader) return from_error(reader.error());
+    auto items = (*reader)->list_appeals(f);
+    if (!items) return from_error(items.error());
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("items").begin_array();
+    for (const AppealRecord& a : *items) write_appeal(w, a);
     w.end_array().key("next_offset");
     if (static_cast<std::int64_t>(items->size()) == f.limit) {
       w.number(f.offset + f.limit);

@@ -229,6 +229,17 @@ LIMIT $6 OFFSET $7)sql",
     return std::optional<AppealRecord>(appeal_from(*r, 0));
   }
 
+  Result<std::vector<AppealRecord>> list_appeals(const AppealFilter& f) override {
+    auto r = conn_->exec((std::string(kAppealColumns) +
+                          " WHERE ($1 = '' OR status = $1) ORDER BY id LIMIT $2 OFFSET $3")
+                             .c_str(),
+                         {f.status, num(f.limit), num(f.offset)});
+    if (!r) return r.error();
+    std::vector<AppealRecord> out;
+    for (int i = 0; i < r->size(); ++i) out.push_back(appeal_from(*r, i));
+    return out;
+  }
+
   Result<std::int64_t> last_reviewer(const std::string& post_id) override {
     auto r = conn_->exec(
         "SELECT reviewer_key FROM reviews WHERE post_id=$1 ORDER BY id DESC LIMIT 1", {post_id});

@@ -311,25 +311,26 @@ LIMIT ?6 OFFSET ?7)sql");
   }
 
   Result<std::optional<AppealRecord>> get_appeal(std::int64_t id) override {
-    Stmt s(db_,
-           "SELECT id, post_id, reason, filed_by_key, filed_unix, status, resolver_key, "
-           "resolution_note, resolved_unix FROM appeals WHERE id=?1");
+    Stmt s(db_, (std::string(kAppealSelect) + " WHERE id=?1").c_str());
     if (!s.ok()) return db_error("prepare get appeal");
     s.num(1, id);
     const int rc = s.step();
     if (rc == SQLITE_DONE) return std::optional<AppealRecord>();
     if (rc != SQLITE_ROW) return db_error("get appeal");
-    AppealRecord a;
-    a.id = s.col_int(0);
-    a.post_id = s.col_text(1);
-    a.reason = s.col_text(2);
-    a.filed_by_key = s.col_int(3);
-    a.filed_unix = s.col_int(4);
-    a.status = s.col_text(5);
-    a.resolver_key = s.col_int(6);
-    a.resolution_note = s.col_text(7);
-    a.resolved_unix = s.col_int(8);
-    return std::optional<AppealRecord>(std::move(a));
+    return std::optional<AppealRecord>(appeal_from(s));
+  }
+
+  Result<std::vector<AppealRecord>> list_appeals(const AppealFilter& f) override {
+    Stmt s(db_, (std::string(kAppealSelect) +
+                    " WHERE (?1 = '' OR status = ?1) ORDER BY id LIMIT ?2 OFFSET ?3")
+                       .c_str());
+    if (!s.ok()) return db_error("prepare list appeals");
+    s.text(1, f.status).num(2, f.limit).num(3, f.offset);
+    std::vector<AppealRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(appeal_from(s));
+    if (rc != SQLITE_DONE) return db_error("list appeals");
+    return out;
   }
 
   Result<std::int64_t> last_reviewer(const std::string& post_id) override {
@@ -384,6 +385,24 @@ LIMIT ?6 OFFSET ?7)sql");
   }
 
  private:
+  static constexpr const char* kAppealSelect =
+      "SELECT id, post_id, reason, filed_by_key, filed_unix, status, resolver_key, "
+      "resolution_note, resolved_unix FROM appeals";
+
+  static AppealRecord appeal_from(Stmt& s) {
+    AppealRecord a;
+    a.id = s.col_int(0);
+    a.post_id = s.col_text(1);
+    a.reason = s.col_text(2);
+    a.filed_by_key = s.col_int(3);
+    a.filed_unix = s.col_int(4);
+    a.status = s.col_text(5);
+    a.resolver_key = s.col_int(6);
+    a.resolution_note = s.col_text(7);
+    a.resolved_unix = s.col_int(8);
+    return a;
+  }
+
   Status fill_transparency(std::int64_t from, std::int64_t to, TransparencyRows& t) {
     auto counts = [&](const char* sql, std::vector<TransparencyRows::Count>& out, int keys) {
       Stmt s(db_, sql);

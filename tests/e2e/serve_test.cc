@@ -186,6 +186,7 @@ TEST_F(ServeE2e, EndpointRoleMatrixOverHttp) {
       {"GET", "/v1/posts/x", {"reviewer"}},
       {"GET", "/v1/queue", {"reviewer"}},
       {"POST", "/v1/reviews", {"reviewer"}},
+      {"GET", "/v1/appeals", {"reviewer"}},
       {"POST", "/v1/appeals", {"reviewer", "ingest"}},
       {"POST", "/v1/appeals/1/resolve", {"reviewer"}},
       {"GET", "/v1/reports/transparency", {"analyst", "admin"}},

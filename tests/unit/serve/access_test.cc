@@ -149,6 +149,7 @@ TEST_F(ApiTest, EveryEndpointTimesEveryRole) {
       {"post", {Role::kReviewer}},
       {"queue", {Role::kReviewer}},
       {"review", {Role::kReviewer}},
+      {"appeals_list", {Role::kReviewer}},
       {"appeal", {Role::kReviewer, Role::kIngest}},
       {"appeal_resolve", {Role::kReviewer}},
       {"transparency", {Role::kAnalyst, Role::kAdmin}},
@@ -261,12 +262,26 @@ TEST_F(ApiTest, ReviewWorkflowAndSeparationOfDuties) {
   res = call("POST", "/v1/appeals", keys_[Role::kIngest],
              R"({"post_id":"job-1","reason":"real job"})");
   ASSERT_EQ(res.status, 201) << res.body;
+  res = call("GET", "/v1/appeals", keys_[Role::kReviewer], "", {{"status", "open"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.body.find("\"post_id\":\"job-1\""), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("\"reason\":\"real job\""), std::string::npos) << res.body;
+  res = call("GET", "/v1/appeals", keys_[Role::kReviewer], "", {{"status", "closed"}});
+  EXPECT_EQ(res.status, 400) << res.body;
+  EXPECT_NE(res.body.find("\"field\":\"status\""), std::string::npos) << res.body;
   res = call("POST", "/v1/appeals/1/resolve", keys_[Role::kReviewer], R"({"outcome":"reversed"})");
   EXPECT_EQ(res.status, 403) << res.body;  // the reviewer who decided
   res = call("POST", "/v1/appeals/1/resolve", second_reviewer_, R"({"outcome":"reversed"})");
   EXPECT_EQ(res.status, 200) << res.body;
   res = call("POST", "/v1/appeals/1/resolve", second_reviewer_, R"({"outcome":"upheld"})");
   EXPECT_EQ(res.status, 409) << res.body;
+  // Resolved: off the open list, on the reversed one with its resolution.
+  res = call("GET", "/v1/appeals", keys_[Role::kReviewer], "", {{"status", "open"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.body.find("job-1"), std::string::npos) << res.body;
+  res = call("GET", "/v1/appeals", keys_[Role::kReviewer], "", {{"status", "reversed"}});
+  EXPECT_NE(res.body.find("\"post_id\":\"job-1\""), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("\"resolved_at\""), std::string::npos) << res.body;
   res = call("GET", "/v1/reports/transparency", keys_[Role::kAnalyst]);
   ASSERT_EQ(res.status, 200) << res.body;
   EXPECT_NE(res.body.find("\"reversed\":1"), std::string::npos) << res.body;

@@ -325,12 +325,25 @@ std::string service_story(Store& store, ServiceStore& service) {
   audit.kind = "appeal";
   const std::int64_t aid = V(service.add_appeal(appeal, audit));
   out << "appeal " << aid << "\n";
+  auto list = [&](const char* status) {
+    AppealFilter f;
+    f.status = status;
+    out << "list " << status << ":";
+    for (const AppealRecord& a : V(service.list_appeals(f))) {
+      out << " " << a.id << "/" << a.post_id << "/" << a.status << "/" << a.reason;
+    }
+    out << "\n";
+  };
+  list("open");
   audit.kind = "appeal_resolution";
   out << "resolve " << V(service.resolve_appeal(aid, "reversed", k1, "ok", now + 5, audit))
       << V(service.resolve_appeal(aid, "upheld", k1, "again", now + 6, audit)) << "\n";
   const auto got = V(service.get_appeal(aid)).value_or(AppealRecord{});
   out << "appeal state " << got.status << " " << got.resolution_note << " " << got.resolved_unix
       << "\n";
+  list("open");
+  list("reversed");
+  list("");
   const auto detail = V(service.get_post("p1")).value_or(PostDetail{});
   out << "detail " << detail.decision_json << " reviews " << detail.reviews.size() << " appeals "
       << detail.appeals.size() << " note "
@@ -372,6 +385,10 @@ TEST_F(PostgresStoreTest, ServiceStoreTellsTheSameStoryAsSqlite) {
   EXPECT_EQ(got, expected);
   EXPECT_NE(expected.find("intact 1"), std::string::npos) << expected;
   EXPECT_NE(expected.find("queue p1 remove scam"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("list open: 1/p1/open/không phải lừa đảo\nresolve"), std::string::npos)
+      << expected;
+  EXPECT_NE(expected.find("list open:\nlist reversed: 1/p1/reversed/"), std::string::npos)
+      << expected;
 }
 
 }  // namespace
