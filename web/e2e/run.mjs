@@ -318,16 +318,20 @@ try {
     assert.match(vi, /^Bài đăng /);
   });
 
-  await step("another reviewer resolves the appeal", async () => {
+  await step("another reviewer resolves the appeal from the open appeals", async () => {
     await signOut();
     await signIn(keys.reviewer2.key, "reviewer");
     await page.click('nav a[href="/appeals"]');
+    const open = 'section[aria-labelledby="open-h"]';
+    const card = `${open} [data-appeal-id="${appealId}"][data-appeal-status=open]`;
+    await page.waitForSelector(card);
+    assert.ok((await page.locator(card).textContent()).includes(reviewedPost), "the card names its post");
+    await page.fill(`${card} .resolve input`, "Bài đăng là tin tuyển dụng hợp lệ");
+    await assertAccessible();
+    await page.click(`${card} .resolve button:nth-child(2)`);
+    await page.waitForSelector(`${open} [data-appeal-id="${appealId}"]`, { state: "detached" });
     await page.fill("#appeal-lookup", reviewedPost);
     await page.click('form.inline-form button[type=submit]');
-    await page.waitForSelector(`[data-appeal-id="${appealId}"][data-appeal-status=open]`);
-    await page.fill(`#resolve-note-${appealId}`, "Bài đăng là tin tuyển dụng hợp lệ");
-    await assertAccessible();
-    await page.click(`[data-appeal-id="${appealId}"] .resolve button:nth-child(2)`);
     await page.waitForSelector(`[data-appeal-id="${appealId}"][data-appeal-status=reversed]`);
     const appeal = (await api(keys.reviewer2.key, "GET", `/v1/posts/${encodeURIComponent(reviewedPost)}`)).json.appeals[0];
     assert.equal(appeal.status, "reversed");

@@ -285,6 +285,9 @@ export class Client {
   review(body: { post_id: string; outcome: string; category?: string; note?: string }) {
     return this.json<{ id: number }>("POST", "/v1/reviews", body);
   }
+  appeals(query: { status?: string; limit?: number; offset?: number } = {}) {
+    return this.json<{ items: Appeal[]; next_offset: number | null }>("GET", withQuery("/v1/appeals", query));
+  }
   fileAppeal(body: { post_id: string; reason?: string }) {
     return this.json<{ id: number; status: string }>("POST", "/v1/appeals", body);
   }

@@ -1,8 +1,9 @@
 // An appeal list with the resolve controls a reviewer sees on open appeals (POST
 // /v1/appeals/{id}/resolve); shared by the post detail and the appeals page.
-import { useState } from "preact/hooks";
+import { useId, useState } from "preact/hooks";
 import type { Appeal } from "../api";
 import { tValue, useLang } from "../i18n";
+import { navigate } from "../router";
 import { useSession } from "../session";
 import { ErrorBox } from "./Async";
 
@@ -26,7 +27,8 @@ export function ResolveAppeal({ appeal, onResolved }: { appeal: Appeal; onResolv
       setBusy(false);
     }
   };
-  const noteId = `resolve-note-${appeal.id}`;
+  // useId: the same appeal may show twice on a page (open list and a post's appeals).
+  const noteId = `resolve-note-${appeal.id}-${useId()}`;
   return (
     <div class="resolve" aria-label={`${t("resolve")} #${appeal.id}`} role="group">
       <div class="field">
@@ -51,7 +53,16 @@ export function ResolveAppeal({ appeal, onResolved }: { appeal: Appeal; onResolv
   );
 }
 
-export function AppealList({ appeals, onResolved }: { appeals: Appeal[]; onResolved?: () => void }) {
+// `showPost`: each appeal links to its post (the appeals work queue lists many posts' appeals).
+export function AppealList({
+  appeals,
+  onResolved,
+  showPost = false,
+}: {
+  appeals: Appeal[];
+  onResolved?: () => void;
+  showPost?: boolean;
+}) {
   const { t } = useLang();
   const { role } = useSession();
   if (appeals.length === 0) return <p class="muted">{t("no_appeals")}</p>;
@@ -64,6 +75,20 @@ export function AppealList({ appeals, onResolved }: { appeals: Appeal[]; onResol
             <span class="muted">
               {t("filed_at")} {a.filed_at}
             </span>
+            {showPost && (
+              <>
+                {" · "}
+                <a
+                  href={`/posts/${encodeURIComponent(a.post_id)}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/posts/${encodeURIComponent(a.post_id)}`);
+                  }}
+                >
+                  <code>{a.post_id}</code>
+                </a>
+              </>
+            )}
           </p>
           {a.reason && <p class="quote">{a.reason}</p>}
           {a.status !== "open" && (

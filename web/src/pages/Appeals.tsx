@@ -1,6 +1,7 @@
-// Appeals: file one against a post's decision, look up the appeals of a post, and resolve an
-// open one (the server refuses the reviewer who made the latest decision on the post: 403).
-import { useState } from "preact/hooks";
+// Appeals: the open appeals, oldest first (GET /v1/appeals?status=open), file one against a
+// post's decision, look up the appeals of a post, and resolve an open one (the server refuses
+// the reviewer who made the latest decision on the post: 403).
+import { useEffect, useState } from "preact/hooks";
 import type { Appeal } from "../api";
 import { ErrorBox, Loading } from "../components/Async";
 import { useLang } from "../i18n";
@@ -18,6 +19,25 @@ export function AppealsPage({ initialPost = "" }: { initialPost?: string }) {
   const [appeals, setAppeals] = useState<Appeal[] | null>(null);
   const [lookupErr, setLookupErr] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
+  const [open, setOpen] = useState<Appeal[] | null>(null);
+  const [openNext, setOpenNext] = useState<number | null>(null);
+  const [openErr, setOpenErr] = useState<unknown>(null);
+
+  // The work queue: reloaded from the start after every resolution, so resolved ones drop off.
+  const loadOpen = async (offset = 0) => {
+    setOpenErr(null);
+    try {
+      const r = await client.appeals({ status: "open", offset: offset || undefined });
+      setOpen((prev) => (offset && prev ? [...prev, ...r.items] : r.items));
+      setOpenNext(r.next_offset);
+    } catch (e) {
+      setOpenErr(e);
+    }
+  };
+  useEffect(() => {
+    if (role === "reviewer") void loadOpen();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [role]);
 
   const find = async (id: string) => {
     setLookupErr(null);
@@ -40,7 +60,10 @@ export function AppealsPage({ initialPost = "" }: { initialPost?: string }) {
       const r = await client.fileAppeal({ post_id: postId.trim(), reason: reason || undefined });
       setFiled(t("appeal_filed", { id: r.id }));
       setReason("");
-      if (role === "reviewer" && lookup.trim() === postId.trim()) void find(lookup.trim());
+      if (role === "reviewer") {
+        void loadOpen();
+        if (lookup.trim() === postId.trim()) void find(lookup.trim());
+      }
     } catch (err) {
       setFileErr(err);
     }
@@ -50,6 +73,19 @@ export function AppealsPage({ initialPost = "" }: { initialPost?: string }) {
     <div class="page">
       <h1>{t("appeals_title")}</h1>
       <p class="muted">{t("appeals_help")}</p>
+      {role === "reviewer" && (
+        <section class="card" aria-labelledby="open-h">
+          <h2 id="open-h">{t("open_appeals")}</h2>
+          {open == null && openErr == null && <Loading />}
+          {openErr != null && <ErrorBox error={openErr} />}
+          {open && <AppealList appeals={open} showPost onResolved={() => void loadOpen()} />}
+          {openNext != null && (
+            <button type="button" onClick={() => void loadOpen(openNext)}>
+              {t("more")}
+            </button>
+          )}
+        </section>
+      )}
       <div class="split">
         <form class="card" onSubmit={file} aria-labelledby="file-h">
           <h2 id="file-h">{t("file_appeal")}</h2>
