@@ -1,4 +1,5 @@
-// tincay/core/crypto.h — the hashes tincay relies on (libsodium underneath).
+// tincay/core/crypto.h — the hashes tincay relies on (OpenSSL's SHA-256, which uses the CPU's
+// SHA extensions; libsodium for HMAC and random bytes).
 #pragma once
 
 #include <string>
