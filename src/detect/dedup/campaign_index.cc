@@ -21,6 +21,7 @@ struct Entry {
   std::uint64_t cluster = 0;
   std::uint64_t author = 0;  // 0: no author key
   std::uint8_t category = kNoCategory;
+  std::uint64_t key_hash = 0;  // of the dedup key: finds exact repeats without MinHash
   std::vector<std::uint32_t> signature;
   std::vector<std::uint64_t> band_keys;
   std::vector<std::uint64_t> prev;  // per band: the previous post in the same bucket, or kNoSeq
@@ -82,9 +83,20 @@ class CampaignIndex::Impl {
     e.time = now;
     e.author = post.author_key.empty() ? 0 : features::hash_bytes(post.author_key) | 1;
     e.category = flagged_category(findings);
-    e.signature = hasher_.signature(key);
+    e.key_hash = features::hash_bytes(key);
     const std::size_t bands = hasher_.options().bands;
-    e.band_keys.resize(bands);
+    // Copy-paste campaigns repeat texts exactly: the newest live post with the same key has the
+    // same signature and band keys, so reuse them (MinHash is about half of this function).
+    const auto same = exact_.find(e.key_hash);
+    if (same != exact_.end() && same->second >= first_seq_ &&
+        at(same->second).key_hash == e.key_hash) {
+      e.signature = at(same->second).signature;
+      e.band_keys = at(same->second).band_keys;
+    } else {
+      e.signature = hasher_.signature(key);
+      e.band_keys.resize(bands);
+      for (std::size_t b = 0; b < bands; ++b) e.band_keys[b] = hasher_.band_key(e.signature, b);
+    }
     e.prev.assign(bands, kNoSeq);
 
     // Candidates: the most recent posts of each bucket this post falls into.
@@ -92,7 +104,6 @@ class CampaignIndex::Impl {
     std::uint64_t best_seq = kNoSeq;
     candidates_.clear();
     for (std::size_t b = 0; b < bands; ++b) {
-      e.band_keys[b] = hasher_.band_key(e.signature, b);
       const auto head = heads_.find(e.band_keys[b]);
       if (head == heads_.end()) continue;
       e.prev[b] = head->second;
@@ -110,6 +121,7 @@ class CampaignIndex::Impl {
       if (s > best) {
         best = s;
         best_seq = *it;
+        if (best >= 1.0) break;  // nothing older can beat it: ties go to the newest
       }
     }
 
@@ -123,6 +135,7 @@ class CampaignIndex::Impl {
       info.similarity = 1.0;
     }
     for (std::size_t b = 0; b < bands; ++b) heads_[e.band_keys[b]] = seq;
+    exact_[e.key_hash] = seq;
 
     Cluster& c = clusters_[e.cluster];
     ++c.size;
@@ -142,8 +155,9 @@ class CampaignIndex::Impl {
   std::size_t clusters() const { return clusters_.size(); }
   std::size_t memory_bytes() const {
     // Hash-map nodes cost roughly their payload plus two pointers.
-    return bytes_ + heads_.size() * 32 + clusters_.size() * (sizeof(Cluster) + 32) +
-           author_slots() * 32 + entries_.size() * sizeof(Entry);
+    return bytes_ + (heads_.size() + exact_.size()) * 32 +
+           clusters_.size() * (sizeof(Cluster) + 32) + author_slots() * 32 +
+           entries_.size() * sizeof(Entry);
   }
 
  private:
@@ -168,6 +182,8 @@ class CampaignIndex::Impl {
         const auto head = heads_.find(e.band_keys[b]);
         if (head != heads_.end() && head->second == first_seq_) heads_.erase(head);
       }
+      const auto same = exact_.find(e.key_hash);
+      if (same != exact_.end() && same->second == first_seq_) exact_.erase(same);
       const auto it = clusters_.find(e.cluster);
       if (it != clusters_.end()) {
         Cluster& c = it->second;
@@ -214,6 +230,7 @@ class CampaignIndex::Impl {
   std::deque<Entry> entries_;
   std::uint64_t first_seq_ = 0;                             // sequence number of entries_.front()
   std::unordered_map<std::uint64_t, std::uint64_t> heads_;  // band key -> newest post
+  std::unordered_map<std::uint64_t, std::uint64_t> exact_;  // dedup key hash -> newest post
   std::unordered_map<std::uint64_t, Cluster> clusters_;
   std::vector<std::uint64_t> candidates_;
   std::int64_t watermark_ = 0;  // the latest post time seen

@@ -157,6 +157,39 @@ TEST(CampaignIndex, MemoryIsBoundedByMaxPosts) {
   EXPECT_LE(index.clusters(), 500u);
 }
 
+// Exact repeats take a shortcut (the newest live copy's signature); once that copy has left the
+// window the repeat must start afresh, never reach back to an evicted post.
+TEST(CampaignIndex, ExactRepeatsJoinTheirCopyOnlyWhileItIsInTheWindow) {
+  FakeClock clock;
+  CampaignOptions opts;
+  opts.max_posts = 3;
+  CampaignIndex index(opts, clock);
+  std::vector<Finding> findings;
+  const ClusterInfo first = index.observe(post("a0", "x", kBase, 100), norm(kBase), findings);
+  const ClusterInfo again = index.observe(post("a1", "y", kBase, 101), norm(kBase), findings);
+  EXPECT_TRUE(again.joined);
+  EXPECT_EQ(again.cluster_id, first.cluster_id);
+  EXPECT_DOUBLE_EQ(again.similarity, 1.0);
+  EXPECT_EQ(again.size, 2u);
+  for (int i = 0; i < 3; ++i) {
+    const std::string other = "tin khác hẳn số " + std::to_string(i * 7919) + " về thời tiết";
+    (void)index.observe(post("o" + std::to_string(i), "z", other, 102), norm(other), findings);
+  }
+  const ClusterInfo late = index.observe(post("a2", "w", kBase, 103), norm(kBase), findings);
+  EXPECT_FALSE(late.joined);
+  EXPECT_EQ(late.size, 1u);
+  EXPECT_NE(late.cluster_id, first.cluster_id);
+  // A near-duplicate (one word changed) still joins through MinHash, and a repeat of it joins too.
+  const std::string near = kBase + " nhé";
+  const ClusterInfo variant = index.observe(post("a3", "v", near, 104), norm(near), findings);
+  EXPECT_TRUE(variant.joined);
+  EXPECT_EQ(variant.cluster_id, late.cluster_id);
+  EXPECT_LT(variant.similarity, 1.0);
+  const ClusterInfo repeat = index.observe(post("a4", "u", near, 105), norm(near), findings);
+  EXPECT_EQ(repeat.cluster_id, late.cluster_id);
+  EXPECT_EQ(repeat.size, 3u);
+}
+
 TEST(CampaignIndex, CampaignTakesTheCategoryItsPostsAreFlaggedFor) {
   FakeClock clock;
   CampaignOptions opts;
