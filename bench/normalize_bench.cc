@@ -1,7 +1,8 @@
 // Normalization speed on the ViHSD train texts (../shared/datasets/vihsd/train.jsonl; synthetic
 // text when absent): full normalization with offsets, shadow, tokens, de-obfuscation and teencode,
-// into a reused NormalizedText, per core. Peers in the same run: the Unicode clean-up alone, and
-// utf8proc's own NFC + case fold (utf8proc_map, which allocates per call).
+// into a reused NormalizedText, per core. Peers in the same run: the reference two-pass path,
+// normalization without teencode and de-obfuscation, and utf8proc's own NFC + case fold
+// (utf8proc_map, which allocates per call).
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -77,6 +78,24 @@ void BM_NormalizeFull(benchmark::State& state) {
   run(state, n);
 }
 BENCHMARK(BM_NormalizeFull)->Unit(benchmark::kMillisecond);
+
+// Peer in the same run: the same full normalization by the reference two-pass path alone
+// (Normalizer::normalize_reference: UTF-32 clean-up pass, then the tokenizer pass), which
+// normalize() replaces with its one-pass path for plain text; same output byte for byte.
+void BM_NormalizeFullReferencePath(benchmark::State& state) {
+  static const tincay::Normalizer n = make(true);
+  tincay::NormalizedText out;
+  const std::size_t bytes = total_bytes();
+  for (auto _ : state) {
+    for (const std::string& p : posts()) {
+      n.normalize_reference(p, out);
+      benchmark::DoNotOptimize(out.text.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * posts().size()));
+}
+BENCHMARK(BM_NormalizeFullReferencePath)->Unit(benchmark::kMillisecond);
 
 // Without the lexicon and de-obfuscation: Unicode clean-up, tones, tokens, shadow, maps.
 void BM_NormalizeNoTeencode(benchmark::State& state) {

@@ -46,6 +46,11 @@ class Normalizer {
   // the largest post seen, normalizing allocates nothing. Every field of `out` is overwritten.
   void normalize(std::string_view original, NormalizedText& out) const;
 
+  // The same result by the reference path alone (a clean-up pass, then a tokenizer pass over the
+  // whole text) instead of the one-pass path that normalize() takes for plain text: slower; tests
+  // and fuzzing check that the two agree byte for byte.
+  void normalize_reference(std::string_view original, NormalizedText& out) const;
+
   // Normalizes a short phrase (a rule term, a lexicon entry) exactly as post text is normalized,
   // returning only the text. Detectors use it so their terms match normalized posts.
   std::string normalize_phrase(std::string_view phrase) const;

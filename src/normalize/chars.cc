@@ -4,6 +4,8 @@
 
 #include <utf8proc.h>
 
+#include "src/normalize/tones.h"
+
 namespace tincay::normalize_internal {
 namespace {
 
@@ -112,6 +114,23 @@ char32_t strip_diacritics(char32_t cp) {
   return n > 0 ? static_cast<char32_t>(buf[0]) : cp;
 }
 
+// Writes the UTF-8 of `cp` (below U+10000) to out[0, 3); returns its length.
+std::size_t encode_utf8(char32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  out[0] = static_cast<char>(0xE0 | (cp >> 12));
+  out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 3;
+}
+
 bool is_emoji_range(char32_t cp) {
   return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
          (cp >= 0x2B00 && cp <= 0x2BFF) || (cp >= 0x2190 && cp <= 0x21FF) ||
@@ -200,8 +219,37 @@ CharInfo CharTable::compute(char32_t cp) {
   return out;
 }
 
-CharTable::CharTable() : table_(kTableSize) {
+CharTable::CharTable() : table_(kTableSize), fast_(kFastSize) {
   for (char32_t cp = 0; cp < kTableSize; ++cp) table_[cp] = compute(cp);
+  for (char32_t cp = 0; cp < kFastSize; ++cp) {
+    const CharInfo i = info(cp);
+    FastChar& f = fast_[cp];
+    f.folded = i.folded;
+    f.utf8_len = static_cast<std::uint8_t>(encode_utf8(cp, f.utf8));
+    f.shadow_len = static_cast<std::uint8_t>(encode_utf8(shadow(cp), f.shadow_utf8));
+    const std::uint8_t v = tones_detail::vowel_entry(i.folded);
+    const bool viet = v != 0 || (i.folded >= U'a' && i.folded <= U'z') || i.folded == 0x111;
+    // Rows with a quality mark: ă â ê ô ơ ư (tones.h, kVowels).
+    const int row = (v & 15) - 1;
+    const bool quality = row == 1 || row == 2 || row == 4 || row == 7 || row == 8 || row == 10;
+    f.bits = static_cast<std::uint8_t>(
+        ((v >> 4) != 0 ? FastChar::kToned : 0) | (v != 0 ? FastChar::kVowel : 0) |
+        (quality ? FastChar::kQuality : 0) | (viet ? 0 : FastChar::kNotViet));
+    f.plain = plain_vowel(i.folded);
+    f.boundary_safe =
+        i.cls != CharClass::kSpace && i.cls != CharClass::kInvisible && i.cls != CharClass::kMark;
+    if (i.cls == CharClass::kLetter && i.folded < kTableSize && is_letter(i.folded)) {
+      f.kind = FastChar::kLetter;
+      if (i.folded >= 0x80 && shadow(i.folded) != i.folded) f.bits |= FastChar::kMarked;
+    } else if (i.cls == CharClass::kPunct && i.folded == cp && cp != U'@' && cp != U'#' &&
+               cp != U'+') {
+      f.kind = FastChar::kPunct;
+    } else if (i.cls == CharClass::kEmoji && i.folded == cp) {
+      f.kind = FastChar::kEmoji;
+    } else if (cp == U' ' || (cp >= 0x09 && cp <= 0x0D)) {
+      f.kind = FastChar::kSeparator;
+    }
+  }
 }
 
 char32_t compose_pair(char32_t base, char32_t mark) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -29,6 +30,34 @@ struct CharInfo {
   CharClass cls = CharClass::kOther;
 };
 
+// What the one-pass fast path (tokenizer.h: normalize_fast) needs to know about a code point.
+struct FastChar {
+  enum Kind : std::uint8_t {
+    kOther,      // anything the fast path leaves to the two-pass path
+    kLetter,     // a letter whose folded form is a letter in the table
+    kPunct,      // punctuation that starts no token of its own kind (not @, #, +)
+    kEmoji,      // a symbol that is its own token (©, ®, ...)
+    kSeparator,  // ASCII white space: ' ', '\t', '\n', '\v', '\f', '\r'
+  };
+  // Bits of `bits` (of the folded form, for tone placement, tones.h).
+  static constexpr std::uint8_t kMarked = 1;   // carries a diacritic (its shadow differs)
+  static constexpr std::uint8_t kNotViet = 2;  // not a Vietnamese letter (a-z, đ, a vowel)
+  static constexpr std::uint8_t kToned = 4;    // a vowel with a tone mark
+  static constexpr std::uint8_t kVowel = 8;
+  static constexpr std::uint8_t kQuality = 16;  // a vowel with a quality mark (ă â ê ô ơ ư)
+  char32_t folded = 0;
+  // For writing the code point itself (not `folded`) to text and shadow in one step: its UTF-8
+  // and the UTF-8 of its shadow, each padded to 4 bytes.
+  char utf8[4] = {};
+  char shadow_utf8[4] = {};
+  std::uint8_t utf8_len = 0;
+  std::uint8_t shadow_len = 0;
+  Kind kind = kOther;
+  std::uint8_t bits = 0;       // kMarked, ... for letters
+  bool boundary_safe = false;  // not white space, invisible or a combining mark
+  char32_t plain = 0;          // the folded form's plain vowel (ặ → a), or the folded form
+};
+
 class CharTable {
  public:
   CharTable();
@@ -45,9 +74,20 @@ class CharTable {
   // The same, computed without the table (used to build it, and for rare code points).
   static CharInfo compute(char32_t cp);
 
+  // Code points below kFastSize (Latin, Vietnamese, general punctuation) have a FastChar.
+  static constexpr char32_t kFastSize = 0x2070;
+  const FastChar& fast(char32_t cp) const { return fast_[cp]; }  // REQUIRES: cp < kFastSize
+  // Whether `cp` may sit next to a space at which the fast path cuts the text.
+  bool boundary_safe(char32_t cp) const {
+    if (cp < kFastSize) return fast_[cp].boundary_safe;
+    const CharClass c = info(cp).cls;
+    return c != CharClass::kSpace && c != CharClass::kInvisible && c != CharClass::kMark;
+  }
+
  private:
   static constexpr char32_t kTableSize = 0x2000;
   std::vector<CharInfo> table_;
+  std::vector<FastChar> fast_;
 };
 
 // Canonical composition of `base` followed by combining `mark` (ê + U+0301 → ế), or 0 when

@@ -98,11 +98,16 @@ void resolve_soft_spaces(const CharTable& table, std::vector<char32_t>& chars,
 
 void clean_text(const CharTable& table, std::string_view input, std::vector<char32_t>& chars,
                 std::vector<ByteSpan>& spans) {
+  clean_text(table, input, 0, input.size(), chars, spans);
+}
+
+bool clean_text(const CharTable& table, std::string_view input, std::size_t begin, std::size_t end,
+                std::vector<char32_t>& chars, std::vector<ByteSpan>& spans) {
   // At most one character per input byte (a space run, a soft space or a composed mark each
   // consume at least one byte): the buffers are sized once and written through pointers, then
   // trimmed; their capacity is kept between posts.
-  chars.resize(input.size());
-  spans.resize(input.size());
+  chars.resize(end - begin);
+  spans.resize(end - begin);
   char32_t* const out_c = chars.data();
   ByteSpan* const out_s = spans.data();
   std::size_t w = 0;  // characters written
@@ -118,8 +123,8 @@ void clean_text(const CharTable& table, std::string_view input, std::vector<char
   ByteSpan space_source;
   bool any_soft_space = false;
   std::size_t word_start = 0;  // start of the current letter run
-  std::size_t i = 0;
-  const std::size_t n = input.size();
+  std::size_t i = begin;
+  const std::size_t n = end;
   while (i < n) {
     const auto start = static_cast<std::uint32_t>(i);
     const auto b = static_cast<unsigned char>(input[i]);
@@ -222,6 +227,7 @@ void clean_text(const CharTable& table, std::string_view input, std::vector<char
   chars.resize(w);
   spans.resize(w);
   if (any_soft_space) resolve_soft_spaces(table, chars, spans);
+  return any_soft_space;
 }
 
 }  // namespace tincay::normalize_internal

@@ -19,4 +19,13 @@ namespace tincay::normalize_internal {
 void clean_text(const CharTable& table, std::string_view input, std::vector<char32_t>& chars,
                 std::vector<ByteSpan>& spans);
 
+// The same for bytes [begin, end) of `input` (both at code-point boundaries): spans stay offsets
+// into the whole `input`. Cleaning a range equals cleaning the whole text only where the range is
+// cut at white space between two characters that are neither white space, invisible nor a
+// combining mark, and only when no range reattaches a detached mark: that one returns true (it
+// then re-places the tones of every letter run of its range, which cleaning the whole text would
+// do for the whole text; see normalize_fast in tokenizer.h).
+bool clean_text(const CharTable& table, std::string_view input, std::size_t begin, std::size_t end,
+                std::vector<char32_t>& chars, std::vector<ByteSpan>& spans);
+
 }  // namespace tincay::normalize_internal

@@ -1,6 +1,7 @@
-// The Normalizer: loads the tables and lexicon once, then runs the two passes per post
-// (cleaner.h: Unicode clean-up; tokenizer.h: tokens, de-obfuscation, teencode) into reused
-// buffers.
+// The Normalizer: loads the tables and lexicon once, then normalizes each post into reused
+// buffers, by the one-pass path (tokenizer.h: normalize_fast) or, for what it hands back, the
+// reference two passes (cleaner.h: Unicode clean-up; tokenizer.h: tokens, de-obfuscation,
+// teencode).
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -132,22 +133,40 @@ Result<Normalizer> Normalizer::create(const NormalizeOptions& options) {
   return Normalizer(options, std::move(data));
 }
 
-void Normalizer::normalize(std::string_view original, NormalizedText& out) const {
-  const std::size_t used = utf8::prefix_at_boundary(original, options_.max_input_bytes);
+namespace {
+
+// Fields every path overwrites first; returns the part of `original` to normalize.
+std::string_view start_output(std::string_view original, std::size_t max_input_bytes,
+                              NormalizedText& out) {
+  const std::size_t used = utf8::prefix_at_boundary(original, max_input_bytes);
   out.truncated = used < original.size();
   out.original_bytes_used = used;
-  const std::string_view input = original.substr(0, used);
-  out.text.clear();
-  out.text_map.clear();
-  out.shadow.clear();
-  out.shadow_map.clear();
   out.tokens.clear();
   out.alternatives.clear();
   out.alternative_text.clear();
-  normalize_internal::clean_text(data_->chars, input, out.work_chars, out.work_spans);
+  return original.substr(0, used);
+}
+
+}  // namespace
+
+void Normalizer::normalize(std::string_view original, NormalizedText& out) const {
+  const std::string_view input = start_output(original, options_.max_input_bytes, out);
   TokenizeOptions options;
   options.expand_teencode = options_.expand_teencode;
   options.deobfuscate = options_.deobfuscate;
+  if (normalize_internal::normalize_fast(data_->chars, data_->lexicon, options, input, out)) {
+    return;
+  }
+  // The rare post the one-pass path hands back: the reference path over the whole text.
+  normalize_reference(original, out);
+}
+
+void Normalizer::normalize_reference(std::string_view original, NormalizedText& out) const {
+  const std::string_view input = start_output(original, options_.max_input_bytes, out);
+  TokenizeOptions options;
+  options.expand_teencode = options_.expand_teencode;
+  options.deobfuscate = options_.deobfuscate;
+  normalize_internal::clean_text(data_->chars, input, out.work_chars, out.work_spans);
   normalize_internal::tokenize(data_->chars, data_->lexicon, options, out.work_chars,
                                out.work_spans, out);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 
 #include "tincay/core/normalized_text.h"
@@ -20,12 +21,17 @@ class Emitter {
   // construction and finish(); until finish() their sizes are the buffers' capacity in use.
   Emitter(NormalizedText& out, const CharTable& chars, std::size_t size_hint)
       : out_(out), chars_(chars) {
-    out_.text.clear();
-    out_.shadow.clear();
-    out_.text_map.clear();
-    out_.shadow_map.clear();
-    grow_text(size_hint);
-    grow_shadow(size_hint);
+    // What the buffers hold is overwritten, not cleared: growing a cleared map would
+    // value-initialize every span again for every post.
+    // Exactly the hint (growing doubles, which here would value-initialize twice the post).
+    if (out_.text.size() < size_hint + 16) {
+      out_.text.resize(size_hint + 16);
+      out_.text_map.resize(size_hint + 16);
+    }
+    if (out_.shadow.size() < size_hint + 16) {
+      out_.shadow.resize(size_hint + 16);
+      out_.shadow_map.resize(size_hint + 16);
+    }
   }
 
   // Trims text, shadow and maps to what was written. Call once, after the last put.
@@ -47,6 +53,16 @@ class Emitter {
       return;
     }
     put_run(&c, &source, 1);
+  }
+
+  // put(U' ', source), inlined: the space between two chunks.
+  void put_space(ByteSpan source) {
+    if (t_len_ >= out_.text.size()) grow_text(1);
+    if (s_len_ >= out_.shadow.size()) grow_shadow(1);
+    out_.text[t_len_] = ' ';
+    out_.text_map[t_len_++] = source;
+    out_.shadow[s_len_] = ' ';
+    out_.shadow_map[s_len_++] = source;
   }
 
   // Appends characters w[0, n), w[k] produced by original bytes ws[k].
@@ -82,6 +98,49 @@ class Emitter {
     }
     t_len_ += static_cast<std::size_t>(t - t_begin);
     s_len_ += static_cast<std::size_t>(sh - s_begin);
+  }
+
+  // put_run for letters below CharTable::kFastSize, without branches per byte: each
+  // character's UTF-8 and shadow come from its FastChar, and its span is stored three times
+  // before the write position advances by the real length.
+  void put_letters(const char32_t* w, const ByteSpan* ws, std::size_t n) {
+    // At most 3 bytes per letter (all are below U+2070), each store writing 4 bytes and 3
+    // spans; 8 bytes to spare, for the caller reads 8 bytes from the start of the letters.
+    if (t_len_ + 3 * n + 8 > out_.text.size()) grow_text(3 * n + 8);
+    if (s_len_ + 3 * n + 4 > out_.shadow.size()) grow_shadow(3 * n + 4);
+    char* t = out_.text.data() + t_len_;
+    ByteSpan* tm = out_.text_map.data() + t_len_;
+    char* sh = out_.shadow.data() + s_len_;
+    ByteSpan* sm = out_.shadow_map.data() + s_len_;
+    for (std::size_t k = 0; k < n; ++k) {
+      const FastChar& f = chars_.fast(w[k]);
+      const ByteSpan source = ws[k];
+      std::memcpy(t, f.utf8, 4);
+      tm[0] = source;
+      tm[1] = source;
+      tm[2] = source;
+      t += f.utf8_len;
+      tm += f.utf8_len;
+      std::memcpy(sh, f.shadow_utf8, 4);
+      sm[0] = source;
+      sm[1] = source;
+      sm[2] = source;
+      sh += f.shadow_len;
+      sm += f.shadow_len;
+    }
+    t_len_ = static_cast<std::size_t>(t - out_.text.data());
+    s_len_ = static_cast<std::size_t>(sh - out_.shadow.data());
+  }
+
+  // The text bytes written since `begin`.
+  std::string_view text_since(std::uint32_t begin) const {
+    return std::string_view(out_.text.data() + begin, t_len_ - begin);
+  }
+  std::uint32_t shadow_size() const { return static_cast<std::uint32_t>(s_len_); }
+  // Forgets what was written after text byte `text_end` and shadow byte `shadow_end`.
+  void rewind(std::uint32_t text_end, std::uint32_t shadow_end) {
+    t_len_ = text_end;
+    s_len_ = shadow_end;
   }
 
   // Appends UTF-8 `s` (normalized already), every byte produced by `source`.
@@ -139,12 +198,12 @@ class Emitter {
   // Makes room for `more` bytes past what is written (rare after the first posts: resize only
   // zero-fills, the capacity is kept between posts).
   void grow_text(std::size_t more) {
-    const std::size_t want = std::max(out_.text.size() * 2, t_len_ + more + 64);
+    const std::size_t want = std::max(out_.text.size() * 2, t_len_ + more + 16);
     out_.text.resize(want);
     out_.text_map.resize(want);
   }
   void grow_shadow(std::size_t more) {
-    const std::size_t want = std::max(out_.shadow.size() * 2, s_len_ + more + 64);
+    const std::size_t want = std::max(out_.shadow.size() * 2, s_len_ + more + 16);
     out_.shadow.resize(want);
     out_.shadow_map.resize(want);
   }

@@ -90,6 +90,12 @@ TeencodeLexicon::TeencodeLexicon(std::vector<LexiconEntry> entries) : entries_(s
   slots_.assign(cap, Slot{});
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     max_form_bytes_ = std::max(max_form_bytes_, entries_[i].form.size());
+    std::string padded = entries_[i].form;
+    padded.resize(padded.size() + 8, '\0');
+    const std::uint64_t q = quick_hash(padded.data(), entries_[i].form.size());
+    for (const std::size_t bit : {(q >> 48) & kFilterMask, (q >> 32) & kFilterMask}) {
+      filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
     const std::uint64_t h = hash_form(entries_[i].form);
     std::size_t at = h & (cap - 1);
     while (slots_[at].index >= 0) {

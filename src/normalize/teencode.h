@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,17 @@ class TeencodeLexicon {
   explicit TeencodeLexicon(std::vector<LexiconEntry> entries);
   TeencodeLexicon() = default;
 
+  // False when `form` (form[0, len)) is certainly not a form: two bits of a Bloom filter, tested
+  // before the exact lookup, so that most words of a post never hash their bytes one by one.
+  // REQUIRES: 8 bytes are readable from `form` (bytes past `len` are ignored).
+  bool may_contain(const char* form, std::size_t len) const {
+    if (len == 0 || len > max_form_bytes_) return false;
+    const std::uint64_t h = quick_hash(form, len);
+    const std::size_t a = (h >> 48) & kFilterMask;
+    const std::size_t b = (h >> 32) & kFilterMask;
+    return ((filter_[a >> 6] >> (a & 63)) & (filter_[b >> 6] >> (b & 63)) & 1) != 0;
+  }
+
   // The entry for a normalized word, or nullptr.
   const LexiconEntry* find(std::string_view form) const { return find(form, hash_form(form)); }
   // The same, given hash_form(form) (computed while building the key).
@@ -64,8 +76,22 @@ class TeencodeLexicon {
     std::uint32_t tag = 0;
     std::int32_t index = -1;  // into entries_, -1 when empty
   };
+  static constexpr std::size_t kFilterBits = std::size_t{1} << 16;
+  static constexpr std::size_t kFilterMask = kFilterBits - 1;
+  // A multiplicative hash of the first and last 8 bytes. REQUIRES: 8 bytes readable at p.
+  static std::uint64_t quick_hash(const char* p, std::size_t len) {
+    std::uint64_t a = 0;
+    std::memcpy(&a, p, 8);
+    if (len < 8) a &= (std::uint64_t{1} << (8 * len)) - 1;
+    std::uint64_t b = 0;
+    if (len > 8) std::memcpy(&b, p + len - 8, 8);
+    return (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^
+           (len * 0x165667B19E3779F9ULL);
+  }
+
   std::vector<LexiconEntry> entries_;
   std::vector<Slot> slots_;  // size a power of two
+  std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterBits / 64);
   std::size_t max_form_bytes_ = 0;
 };
 

@@ -2,10 +2,13 @@
 // each rule below says which real-text shapes it must leave alone.
 #include "src/normalize/tokenizer.h"
 
+#include <algorithm>
+#include <cstring>
 #include <string_view>
 
 #include "tincay/core/utf8.h"
 
+#include "src/normalize/cleaner.h"
 #include "src/normalize/deobfuscate.h"
 #include "src/normalize/offsets.h"
 #include "src/normalize/tones.h"
@@ -66,17 +69,32 @@ bool is_phone_digits(const char32_t* d, std::size_t n, bool plus) {
   return false;
 }
 
+// Answers "does any letter of the whole post carry a diacritic?" for a Pass that sees only part
+// of the post (normalize_fast).
+class MarksOracle {
+ public:
+  virtual bool post_has_marks() = 0;
+
+ protected:
+  ~MarksOracle() = default;
+};
+
 class Pass {
  public:
+  // Tokenizes cleaned chars/spans into `em`; `marks` (may be null: the chars are the whole post)
+  // answers post_has_marks().
   Pass(const CharTable& table, const TeencodeLexicon& lexicon, const TokenizeOptions& options,
-       const std::vector<char32_t>& chars, const std::vector<ByteSpan>& spans, NormalizedText& out)
+       const std::vector<char32_t>& chars, const std::vector<ByteSpan>& spans, Emitter& em,
+       MarksOracle* marks)
       : table_(table),
         lexicon_(lexicon),
         options_(options),
         c_(chars),
         s_(spans),
-        em_(out, table, spans.empty() ? 0 : spans.back().end - spans.front().begin + 32) {}
+        em_(em),
+        marks_(marks) {}
 
+  // Writes all chunks (the caller calls Emitter::finish()).
   void run() {
     const std::size_t n = c_.size();
     std::size_t i = 0;
@@ -90,7 +108,29 @@ class Pass {
       }
       i = next + 1;
     }
-    em_.finish();
+  }
+
+  // A letter word: stretch collapse, tone placement, then the lexicon.
+  void word(const char32_t* w_in, const ByteSpan* s_in, std::size_t n, std::uint8_t flags,
+            bool use_lexicon = true) {
+    if (n > kMaxWord) {
+      long_word(w_in, s_in, n, flags);
+      return;
+    }
+    // Copied only when stretched letters may need collapsing or the tone placing (rare): most
+    // words are emitted straight from the cleaned characters.
+    if (options_.deobfuscate &&
+        ((flags & token_flags::kDeobfuscated) != 0 || may_be_stretched(w_in, n))) {
+      rewritten_word(w_in, s_in, n, flags, use_lexicon);
+      return;
+    }
+    emit_word(w_in, s_in, n, flags, use_lexicon);
+  }
+
+  // word() for letters that are neither stretched nor longer than kMaxWord and are the lexicon
+  // form `entry` (the caller looked it up).
+  void found_word(const LexiconEntry& entry, const char32_t* w, const ByteSpan* ws, std::size_t n) {
+    lexicon_word(entry, w, ws, n, 0);
   }
 
  private:
@@ -98,6 +138,7 @@ class Pass {
 
   // Whether any letter of the post carries a diacritic (computed once, on first use).
   bool post_has_marks() {
+    if (marks_ != nullptr) return marks_->post_has_marks();
     if (has_marks_ < 0) {
       has_marks_ = 0;
       for (const char32_t c : c_) {
@@ -142,23 +183,6 @@ class Pass {
     const std::uint32_t start = em_.text_size();
     em_.put_run(c_.data() + b, s_.data() + b, e - b);
     em_.add_token(kind, start, source(b, e));
-  }
-
-  // A letter word: stretch collapse, tone placement, then the lexicon.
-  void word(const char32_t* w_in, const ByteSpan* s_in, std::size_t n, std::uint8_t flags,
-            bool use_lexicon = true) {
-    if (n > kMaxWord) {
-      long_word(w_in, s_in, n, flags);
-      return;
-    }
-    // Copied only when stretched letters may need collapsing or the tone placing (rare): most
-    // words are emitted straight from the cleaned characters.
-    if (options_.deobfuscate &&
-        ((flags & token_flags::kDeobfuscated) != 0 || may_be_stretched(w_in, n))) {
-      rewritten_word(w_in, s_in, n, flags, use_lexicon);
-      return;
-    }
-    emit_word(w_in, s_in, n, flags, use_lexicon);
   }
 
   // Letter runs longer than kMaxWord are copied as they are (kept out of line: rare).
@@ -215,28 +239,34 @@ class Pass {
         for (std::size_t j = at; j < len; ++j) h = hash_step(h, static_cast<unsigned char>(key[j]));
       }
       const LexiconEntry* entry = fits ? lexicon_.find(std::string_view(key, len), h) : nullptr;
-      if (entry != nullptr && !entry->expansion.empty() &&
-          !(entry->needs_marked_context && !post_has_marks())) {
-        expansion(entry->expansion, original, flags);
-        return;
-      }
       if (entry != nullptr) {
-        // Ambiguous, or a real syllable in a post typed without marks ("hoa hong"): kept as
-        // written, with the readings for detectors.
-        const std::uint32_t start = em_.text_size();
-        for (std::size_t k = 0; k < n; ++k) em_.put(w[k], ws[k]);
-        em_.add_token(TokenKind::kWord, start, original, flags | token_flags::kAmbiguous);
-        if (entry->expansion.empty()) {
-          for (const std::string& alt : entry->alternatives) em_.add_alternative(alt);
-        } else {
-          em_.add_alternative(entry->expansion);
-        }
+        lexicon_word(*entry, w, ws, n, flags);
         return;
       }
     }
     const std::uint32_t start = em_.text_size();
     em_.put_run(w, ws, n);
     em_.add_token(TokenKind::kWord, start, original, flags);
+  }
+
+  // emit_word for a word w[0, n) that is the lexicon form `entry`.
+  void lexicon_word(const LexiconEntry& entry, const char32_t* w, const ByteSpan* ws, std::size_t n,
+                    std::uint8_t flags) {
+    const ByteSpan original{ws[0].begin, ws[n - 1].end};
+    if (!entry.expansion.empty() && !(entry.needs_marked_context && !post_has_marks())) {
+      expansion(entry.expansion, original, flags);
+      return;
+    }
+    // Ambiguous, or a real syllable in a post typed without marks ("hoa hong"): kept as
+    // written, with the readings for detectors.
+    const std::uint32_t start = em_.text_size();
+    for (std::size_t k = 0; k < n; ++k) em_.put(w[k], ws[k]);
+    em_.add_token(TokenKind::kWord, start, original, flags | token_flags::kAmbiguous);
+    if (entry.expansion.empty()) {
+      for (const std::string& alt : entry.alternatives) em_.add_alternative(alt);
+    } else {
+      em_.add_alternative(entry.expansion);
+    }
   }
 
   // Writes an expansion ("điện thoại"), one token per word, every byte mapped to the span of
@@ -583,9 +613,439 @@ class Pass {
   const TokenizeOptions& options_;
   const std::vector<char32_t>& c_;
   const std::vector<ByteSpan>& s_;
-  Emitter em_;
-  int has_marks_ = -1;     // post_has_marks(): -1 not yet known
+  Emitter& em_;
+  MarksOracle* marks_;
+  int has_marks_ = -1;     // post_has_marks() without `marks_`: -1 not yet known
   bool initials_ = false;  // the current chunk is one of spaced initials
+};
+
+// normalize_fast (tokenizer.h). The text is cut into chunks at ASCII spaces. A chunk of at most
+// kMaxChunk letters and punctuation, shaped [punct*][letters >= 2][punct*] or punct+, is "plain"
+// when, in addition, the space before it follows a boundary-safe character (or starts the
+// text) and the space after it is followed by one (or ends the text): then cleaning and
+// tokenizing it within the whole text gives what the code below writes directly, and cutting the
+// text at those spaces changes nothing for the chunks around it. Why, rule by rule:
+//  - clean_text: a single space between two boundary-safe characters becomes one space with its
+//    own span (no white-space run, no detached mark, no soft space reaching across it); the
+//    letters of a plain chunk are one letter run, folded and tone-placed on their own.
+//  - tokenize: a plain chunk has no digits, '@', '#' or '+', and it is neither one letter nor
+//    "X." (so spaced_letters, spaced_phone and spaced_initial never involve it, and they look no
+//    further than a neighbouring chunk); its punctuation runs are one token each, and the only
+//    URLs it could spell ("www.", "http://") are left to the two-pass path.
+// Other chunks are gathered into runs and handed to clean_text + Pass unchanged. Two facts about
+// the whole text are handled apart: whether any letter carries a diacritic (the lexicon's
+// needs_marked_context; answered from what was seen plus a scan of the rest), and U+E000, which
+// clean_text uses as its soft space (a post holding it takes the two-pass path).
+class FastPass final : public MarksOracle {
+ public:
+  FastPass(const CharTable& table, const TeencodeLexicon& lexicon, const TokenizeOptions& options,
+           std::string_view input, NormalizedText& out)
+      : table_(table),
+        lexicon_(lexicon),
+        options_(options),
+        in_(input),
+        out_(out),
+        em_(out, table, input.size() + 64),
+        words_(table, lexicon, options, out.work_chars, out.work_spans, em_, this) {}
+
+  bool run() {
+    const std::size_t n = in_.size();
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t slow_begin = kNone;  // start of the run of chunks left to the two-pass path
+    std::size_t slow_space = 0;      // start of the separator before slow_begin
+    // The chunk before was written here and is not a lone letter; the chunk before ends with a
+    // boundary-safe character.
+    bool prev_plain = false;
+    bool prev_safe = false;
+    std::size_t space = 0;  // the separator before the chunk at p is [space, p)
+    std::size_t p = skip_separators(0);
+    while (p < n) {
+      const Shape shape = parse(p);
+      const std::size_t q = q_;
+      const std::size_t next = skip_separators(q);
+      const bool first = space == 0;  // nothing but white space before p
+      bool plain = shape != Shape::kNone && (first || prev_safe) && (next >= n || safe_at(next));
+      // A lone letter may start or continue spaced letters ("v i ệ c") or be an initial
+      // ("T. P"): only between two chunks known to be neither.
+      if (plain && shape == Shape::kLoneLetter) {
+        plain = (first || prev_plain) && (next >= n || next_is_plain_not_lone(next));
+      }
+      if (plain) {
+        if (slow_begin != kNone) {
+          if (!flush(slow_space, slow_begin, space)) return false;
+          slow_begin = kNone;
+        }
+        if (cleaned_any_) {
+          em_.put_space({static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(p)});
+        }
+        scan_from_ = q;
+        emit();
+        cleaned_any_ = true;
+        if (restart_) return false;
+        prev_plain = shape != Shape::kLoneLetter;
+        prev_safe = true;
+      } else {
+        if (slow_begin == kNone) {
+          slow_begin = p;
+          slow_space = space;
+        }
+        prev_plain = false;
+        prev_safe = q > p && safe_before(q);
+      }
+      space = q;
+      p = next;
+    }
+    if (slow_begin != kNone && !flush(slow_space, slow_begin, n)) return false;
+    em_.finish();
+    return true;
+  }
+
+  bool post_has_marks() override {
+    if (marks_seen_) return true;
+    if (rest_has_marks_ < 0) {
+      // Nothing so far: the answer is in the part not yet written. clean_text changes which
+      // letters carry marks only by composing combining marks; with one there, start over.
+      rest_has_marks_ = 0;
+      for (std::size_t i = scan_from_; i < in_.size();) {
+        const CharInfo info = table_.info(utf8::decode(in_, i));
+        if (info.cls == CharClass::kMark) {
+          restart_ = true;
+          break;
+        }
+        const char32_t f = info.folded;
+        if (info.cls == CharClass::kLetter && f >= 0x80 && table_.shadow(f) != f &&
+            table_.is_letter(f)) {
+          rest_has_marks_ = 1;
+          break;
+        }
+      }
+    }
+    return rest_has_marks_ == 1;
+  }
+
+ private:
+  static constexpr std::size_t kMaxChunk = 64;
+  enum class Shape : std::uint8_t { kNone, kPlain, kLoneLetter };
+
+  // Separators: ASCII white space (clean_text folds any white-space run into one space whose
+  // span covers the run).
+  static bool is_separator(unsigned char b) { return b == ' ' || (b >= 0x09 && b <= 0x0D); }
+  std::size_t skip_separators(std::size_t i) const {
+    while (i < in_.size() && is_separator(static_cast<unsigned char>(in_[i]))) ++i;
+    return i;
+  }
+
+  // The character ending just before byte `end`.
+  bool safe_before(std::size_t end) const {
+    std::size_t j = end - 1;
+    if (static_cast<unsigned char>(in_[j]) < 0x80) return safe_at(j);
+    while (j > 0 && (static_cast<unsigned char>(in_[j]) & 0xC0) == 0x80) --j;
+    return table_.boundary_safe(utf8::decode(in_, j));
+  }
+  // The character starting at byte `i`.
+  bool safe_at(std::size_t i) const {
+    const auto b = static_cast<unsigned char>(in_[i]);
+    if (b < 0x80) return b > 0x20 && b != 0x7F;
+    std::size_t j = i;
+    return table_.boundary_safe(utf8::decode(in_, j));
+  }
+
+  // How a character of a plain chunk is written.
+  enum class Kind : std::uint8_t { kOther, kLetter, kPunct, kEmoji, kSeparator, kEmojiMark };
+  static_assert(static_cast<int>(Kind::kSeparator) == FastChar::kSeparator &&
+                static_cast<int>(Kind::kEmoji) == FastChar::kEmoji &&
+                static_cast<int>(Kind::kPunct) == FastChar::kPunct &&
+                static_cast<int>(Kind::kLetter) == FastChar::kLetter);
+
+  // Decodes the character at s[i] (valid UTF-8): its kind, its FastChar (null above
+  // CharTable::kFastSize) and its length.
+  Kind classify(const unsigned char* s, std::size_t i, char32_t& cp, const FastChar*& f,
+                std::size_t& len) const {
+    const unsigned char b = s[i];
+    if (b < 0x80) {
+      cp = b;
+      len = 1;
+    } else if ((b & 0xE0) == 0xC0) {
+      cp = (static_cast<char32_t>(b & 0x1F) << 6) | (s[i + 1] & 0x3Fu);
+      len = 2;
+    } else if ((b & 0xF0) == 0xE0) {
+      cp = (static_cast<char32_t>(b & 0x0F) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      len = 3;
+    } else {
+      cp = (static_cast<char32_t>(b & 0x07) << 18) | ((s[i + 1] & 0x3Fu) << 12) |
+           ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3Fu);
+      len = 4;
+    }
+    if (cp < CharTable::kFastSize) {
+      f = &table_.fast(cp);
+      return static_cast<Kind>(f->kind);
+    }
+    f = nullptr;
+    // Pictographs: CharTable::compute gives them class kEmoji, unchanged by folding (a unit
+    // test checks the range), except the skin tones, which are marks.
+    if (cp >= 0x1F300 && cp <= 0x1FAFF) {
+      return cp >= 0x1F3FB && cp <= 0x1F3FF ? Kind::kEmojiMark : Kind::kEmoji;
+    }
+    if (cp == 0xFE0F) return Kind::kEmojiMark;  // emoji presentation selector
+    if (cp < 0x10000) {
+      const CharInfo info = table_.info(cp);
+      if (info.cls == CharClass::kEmoji && info.folded == cp) return Kind::kEmoji;
+    }
+    return Kind::kOther;
+  }
+
+  // Whether the chunk at byte i is plain and not a lone letter (parse() without writing).
+  bool next_is_plain_not_lone(std::size_t i) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    std::size_t chars = 0;
+    bool letter = false;
+    while (i < n && !is_separator(s[i])) {
+      char32_t cp = 0;
+      const FastChar* f = nullptr;
+      std::size_t len = 0;
+      const Kind kind = classify(s, i, cp, f, len);
+      if (kind == Kind::kOther) return false;
+      letter = kind == Kind::kLetter;
+      ++chars;
+      i += len;
+    }
+    return chars > 1 || (chars == 1 && !letter);
+  }
+
+  // Reads the chunk starting at byte p into c_/s_ and sets q_ to its end (the next separator or
+  // the end of the text). kNone when the chunk is not plain (see above) by its content: plain is
+  // [punctuation*][letters*][punctuation*][(pictograph mark*)*], at most kMaxChunk bytes.
+  Shape parse(std::size_t p) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    const std::size_t limit = std::min(n, p + kMaxChunk);
+    std::size_t k = 0;
+    std::size_t letters = 0;
+    std::size_t lead = 0;
+    std::size_t trail = 0;
+    std::size_t emoji = 0;
+    unsigned any = 0;  // FastChar bits of some letter
+    std::size_t toned = 0;
+    bool stretched = false;
+    char32_t prev = 0;                 // the previous letter, folded
+    char32_t prev_plain = 0xFFFFFFFF;  // its plain vowel; matches nothing before the first
+    emoji_starts_ = 0;
+    std::size_t i = p;
+    while (i < limit) {
+      char32_t cp = 0;
+      const FastChar* f = nullptr;
+      std::size_t len = 0;
+      const Kind kind = classify(s, i, cp, f, len);
+      if (kind == Kind::kLetter) {
+        if (trail + emoji > 0) return skip(i);
+        any |= f->bits;
+        toned += (f->bits & FastChar::kToned) != 0;
+        bits_[letters] = f->bits;
+        // may_be_stretched (deobfuscate.h), one pair at a time.
+        if (f->plain == prev_plain) {
+          stretched = stretched || f->folded == prev || ((f->folded < 0x80) != (prev < 0x80));
+        }
+        prev = f->folded;
+        prev_plain = f->plain;
+        ++letters;
+        cp = f->folded;
+      } else if (kind == Kind::kPunct) {
+        if (emoji > 0) return skip(i);
+        if (letters > 0) {
+          ++trail;
+        } else {
+          ++lead;
+        }
+      } else if (kind == Kind::kSeparator) {
+        break;
+      } else if (kind == Kind::kEmoji) {
+        emoji_starts_ |= std::uint64_t{1} << k;
+        ++emoji;
+      } else if (kind == Kind::kEmojiMark && emoji > 0) {  // else it would compose
+        ++emoji;
+      } else {
+        return skip(i);
+      }
+      c_[k] = cp;
+      s_[k] = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + len)};
+      ++k;
+      i += len;
+    }
+    if (i < n && !is_separator(s[i])) return skip(i);  // longer than kMaxChunk bytes
+    q_ = i;
+    lead_ = lead;
+    letters_ = letters;
+    trail_ = trail;
+    emoji_ = emoji;
+    chunk_marked_ = (any & FastChar::kMarked) != 0;
+    stretched_ = stretched;
+    if (k == 0) return Shape::kNone;
+    if (letters == 1 && lead == 0 && trail == 1 && emoji == 0 && c_[1] == U'.') {
+      return Shape::kNone;  // "X.": maybe an initial
+    }
+    if (trail > 0 && letters <= 5 && looks_like_url_start()) return Shape::kNone;
+    // clean_text places the tone of a letter run of 2 to 8 letters; only a run with exactly one
+    // tone mark, all Vietnamese letters and the mark elsewhere than canonicalize_tone puts it
+    // can change (the same rules, on the bits gathered above).
+    if (toned == 1 && (any & FastChar::kNotViet) == 0 && letters >= 2 && letters <= 8 &&
+        tone_misplaced(letters)) {
+      if (canonicalize_tone(c_ + lead, letters)) stretched_ = may_be_stretched(c_ + lead, letters);
+    }
+    return k == 1 && letters == 1 ? Shape::kLoneLetter : Shape::kPlain;
+  }
+
+  // Whether canonicalize_tone (tones.h) would move the one tone mark of the letters
+  // c_[lead_, lead_ + n) (all Vietnamese, 2 <= n <= 8), from their bits_.
+  bool tone_misplaced(std::size_t n) const {
+    unsigned vowels = 0;
+    unsigned quality = 0;
+    std::size_t toned_at = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      vowels |= ((bits_[j] & FastChar::kVowel) != 0 ? 1u : 0u) << j;
+      quality |= ((bits_[j] & FastChar::kQuality) != 0 ? 1u : 0u) << j;
+      if ((bits_[j] & FastChar::kToned) != 0) toned_at = j;
+    }
+    return toned_at != tone_position(vowels, quality, n);
+  }
+
+  // Where canonicalize_tone (tones.h) puts the tone of the letters c_[lead_, lead_ + n), given
+  // which are vowels and which carry a quality mark; n (or more) when it would not move it.
+  std::size_t tone_position(unsigned vowels, unsigned quality, std::size_t n) const {
+    if (vowels == 0) return n;
+    const char32_t* w = c_ + lead_;
+    unsigned start = static_cast<unsigned>(__builtin_ctz(vowels));
+    if (start == 1 && n > 2 && (vowels & 4u) != 0) {
+      const char32_t u = plain_vowel(w[1]);
+      if ((w[0] == U'q' && u == U'u') || (w[0] == U'g' && u == U'i')) start = 2;
+    }
+    const unsigned run = static_cast<unsigned>(__builtin_ctz(~(vowels >> start)));
+    const unsigned end = start + run;
+    if ((vowels >> end) != 0) return n;  // two vowel groups
+    const unsigned in_nucleus = quality & (((1u << run) - 1) << start);
+    if (in_nucleus != 0) return 31 - static_cast<unsigned>(__builtin_clz(in_nucleus));
+    if (end < n) return end - 1;
+    return run == 3 ? start + 1 : start;
+  }
+
+  // The rest of a chunk that is not plain: finds its end.
+  Shape skip(std::size_t i) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    while (i < n && !is_separator(s[i])) ++i;
+    q_ = i;
+    return Shape::kNone;
+  }
+
+  bool looks_like_url_start() const {
+    const std::u32string_view w(c_ + lead_, letters_);
+    return w == U"www" || w == U"http" || w == U"https";
+  }
+
+  void emit() {
+    marks_seen_ = marks_seen_ || chunk_marked_;
+    if (lead_ > 0) punct(0, lead_);
+    if (letters_ > 0) plain_word(c_ + lead_, s_ + lead_, letters_);
+    if (trail_ > 0) punct(lead_ + letters_, trail_);
+    // Each pictograph with the marks after it is one token.
+    const std::size_t end = lead_ + letters_ + trail_ + emoji_;
+    for (std::size_t k = lead_ + letters_ + trail_; k < end;) {
+      std::size_t e = k + 1;
+      while (e < end && ((emoji_starts_ >> e) & 1) == 0) ++e;
+      const std::uint32_t start = em_.text_size();
+      em_.put_run(c_ + k, s_ + k, e - k);
+      em_.add_token(TokenKind::kEmoji, start, {s_[k].begin, s_[e - 1].end});
+      k = e;
+    }
+  }
+
+  // Pass::word for the letters of a plain chunk: written straight away, then looked up in the
+  // lexicon by the bytes just written; the rare word that is stretched or a lexicon form is
+  // taken back and handed to Pass::word.
+  void plain_word(const char32_t* w, const ByteSpan* ws, std::size_t n) {
+    if (options_.deobfuscate && stretched_) {
+      words_.word(w, ws, n, 0, true);
+      return;
+    }
+    const std::uint32_t start = em_.text_size();
+    const std::uint32_t shadow_start = em_.shadow_size();
+    em_.put_letters(w, ws, n);
+    if (options_.expand_teencode && lexicon_.size() > 0 && n <= kMaxWord) {
+      const std::string_view key = em_.text_since(start);
+      // put_letters leaves 8 readable bytes past the start of the word.
+      if (lexicon_.may_contain(key.data(), key.size())) {
+        if (const LexiconEntry* entry = lexicon_.find(key); entry != nullptr) {
+          em_.rewind(start, shadow_start);
+          words_.found_word(*entry, w, ws, n);
+          return;
+        }
+      }
+    }
+    em_.add_token(TokenKind::kWord, start, {ws[0].begin, ws[n - 1].end});
+  }
+
+  void punct(std::size_t at, std::size_t n) {
+    const std::uint32_t start = em_.text_size();
+    em_.put_run(c_ + at, s_ + at, n);
+    em_.add_token(TokenKind::kPunctuation, start, {s_[at].begin, s_[at + n - 1].end});
+  }
+
+  // Cleans and tokenizes bytes [a, b) the two-pass way; [space, a) is the separator before.
+  bool flush(std::size_t space, std::size_t a, std::size_t b) {
+    if (a >= b) return true;
+    if (std::string_view(in_.data() + a, b - a).find("\xEE\x80\x80") != std::string_view::npos) {
+      return false;  // a literal U+E000 (clean_text's soft space)
+    }
+    std::vector<char32_t>& chars = out_.work_chars;
+    std::vector<ByteSpan>& spans = out_.work_spans;
+    // A reattached mark makes clean_text re-place tones across the whole text: start over.
+    if (clean_text(table_, in_, a, b, chars, spans)) return false;
+    if (chars.empty()) return true;
+    for (const char32_t c : chars) {
+      if (c >= 0x80 && table_.shadow(c) != c && table_.is_letter(c)) {
+        marks_seen_ = true;
+        break;
+      }
+    }
+    if (cleaned_any_) {
+      em_.put(U' ', {static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(a)});
+    }
+    scan_from_ = b;
+    Pass(table_, lexicon_, options_, chars, spans, em_, this).run();
+    cleaned_any_ = true;
+    return !restart_;
+  }
+
+  const CharTable& table_;
+  const TeencodeLexicon& lexicon_;
+  const TokenizeOptions& options_;
+  std::string_view in_;
+  NormalizedText& out_;
+  Emitter em_;
+  Pass words_;  // writes the words of plain chunks
+  // The chunk being parsed: c_[0, lead_) punctuation, then letters_ letters, then trail_
+  // punctuation, s_ their spans.
+  char32_t c_[kMaxChunk + 4];
+  // Left uninitialized (ByteSpan's member initializers would zero it for every post).
+  union Spans {
+    Spans() {}
+    ByteSpan at[kMaxChunk + 4];
+  } spans_;
+  ByteSpan* const s_ = spans_.at;
+  std::uint8_t bits_[kMaxChunk + 4];  // FastChar::bits of the letters
+  std::size_t q_ = 0;                 // end of the chunk parse() read
+  std::size_t lead_ = 0;
+  std::size_t letters_ = 0;
+  std::size_t trail_ = 0;
+  std::size_t emoji_ = 0;           // pictographs and their marks, after the punctuation
+  std::uint64_t emoji_starts_ = 0;  // bit k: c_[k] is a pictograph
+  bool chunk_marked_ = false;
+  bool stretched_ = false;     // may_be_stretched() of the chunk's letters
+  bool cleaned_any_ = false;   // something before the current chunk survives clean-up
+  bool marks_seen_ = false;    // a marked letter in what was written or is being written
+  int rest_has_marks_ = -1;    // post_has_marks() for the part from scan_from_: -1 not yet known
+  std::size_t scan_from_ = 0;  // end of what marks_seen_ covers
+  bool restart_ = false;       // the two-pass path must redo the whole post
 };
 
 }  // namespace
@@ -593,7 +1053,18 @@ class Pass {
 void tokenize(const CharTable& table, const TeencodeLexicon& lexicon,
               const TokenizeOptions& options, const std::vector<char32_t>& chars,
               const std::vector<ByteSpan>& spans, NormalizedText& out) {
-  Pass(table, lexicon, options, chars, spans, out).run();
+  Emitter em(out, table, spans.empty() ? 0 : spans.back().end - spans.front().begin + 32);
+  Pass(table, lexicon, options, chars, spans, em, nullptr).run();
+  em.finish();
+}
+
+}  // namespace tincay::normalize_internal
+
+namespace tincay::normalize_internal {
+
+bool normalize_fast(const CharTable& table, const TeencodeLexicon& lexicon,
+                    const TokenizeOptions& options, std::string_view input, NormalizedText& out) {
+  return FastPass(table, lexicon, options, input, out).run();
 }
 
 }  // namespace tincay::normalize_internal

@@ -3,6 +3,7 @@
 // de-obfuscation rules and the teencode lexicon, and writes text, shadow, maps and tokens.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "tincay/core/normalized_text.h"
@@ -22,5 +23,15 @@ struct TokenizeOptions {
 void tokenize(const CharTable& table, const TeencodeLexicon& lexicon,
               const TokenizeOptions& options, const std::vector<char32_t>& chars,
               const std::vector<ByteSpan>& spans, NormalizedText& out);
+
+// The one-pass fast path: both passes at once, straight from the bytes of `input` (valid UTF-8)
+// to `out` (whose tokens and alternatives the caller has cleared). Space-separated chunks of
+// plain letters and punctuation ("người", "đẹp,", "(ok)", "...") are written in one step; runs
+// of other chunks (digits, emoji, URLs, NFD, stylized or obfuscated text, odd white space) go
+// through clean_text and tokenize as before, cut only where that cannot change the result, so the
+// output equals clean_text + tokenize on the whole input byte for byte. Returns false, leaving
+// `out` unspecified, for the rare post that needs the two-pass path from the start.
+bool normalize_fast(const CharTable& table, const TeencodeLexicon& lexicon,
+                    const TokenizeOptions& options, std::string_view input, NormalizedText& out);
 
 }  // namespace tincay::normalize_internal
