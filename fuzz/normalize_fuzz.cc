@@ -1,6 +1,7 @@
 // libFuzzer target for the normalizer: any bytes (cut at the first invalid UTF-8 sequence, as
 // ingest guarantees valid UTF-8) must normalize without a crash or sanitizer report, into valid
-// UTF-8 whose every byte, token and alternative maps inside the original.
+// UTF-8 whose every byte, token and alternative maps inside the original; and the one-pass path
+// must give exactly what the reference two-pass path gives.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -33,6 +34,20 @@ void check(bool ok, const char* what) {
   }
 }
 
+bool same_tokens(const tincay::NormalizedText& a, const tincay::NormalizedText& b) {
+  if (a.tokens.size() != b.tokens.size()) return false;
+  for (std::size_t i = 0; i < a.tokens.size(); ++i) {
+    const tincay::Token& x = a.tokens[i];
+    const tincay::Token& y = b.tokens[i];
+    if (x.kind != y.kind || !(x.normalized == y.normalized) || !(x.original == y.original) ||
+        x.flags != y.flags || x.alternatives_count != y.alternatives_count ||
+        x.alternatives_begin != y.alternatives_begin) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -55,6 +70,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           "token outside original");
     check(tok.alternatives_begin + tok.alternatives_count <= t.alternatives.size(), "alternatives");
   }
+  tincay::NormalizedText reference;
+  normalizer().normalize_reference(input, reference);
+  check(t.text == reference.text && t.shadow == reference.shadow, "differs from reference: text");
+  check(t.text_map == reference.text_map && t.shadow_map == reference.shadow_map,
+        "differs from reference: maps");
+  check(t.truncated == reference.truncated && used == reference.original_bytes_used,
+        "differs from reference: truncation");
+  check(same_tokens(t, reference), "differs from reference: tokens");
+  check(
+      t.alternatives == reference.alternatives && t.alternative_text == reference.alternative_text,
+      "differs from reference: alternatives");
   // Normalizing the output again must not crash either (and stays valid).
   tincay::NormalizedText again;
   normalizer().normalize(t.text, again);
