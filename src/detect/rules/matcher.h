@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +34,17 @@ struct MatchHit {
   std::uint32_t end = 0;
 };
 
+// The engine keeps a post's hits in a per-call arena (std::pmr), so that scanning allocates
+// nothing in the common case.
+using HitBuffer = std::pmr::vector<MatchHit>;
+
 class Matcher {
  public:
   virtual ~Matcher() = default;
   // Appends the matches of all patterns in `text` to `out`: every occurrence of a term, and for
   // expressions at least the leftmost match ending at each reported end. At most `max_hits` are
   // appended (a guard against pathological posts). Thread-safe.
-  virtual void scan(std::string_view text, std::vector<MatchHit>& out,
-                    std::size_t max_hits) const = 0;
+  virtual void scan(std::string_view text, HitBuffer& out, std::size_t max_hits) const = 0;
   // "hyperscan" or "portable".
   virtual std::string_view name() const = 0;
 };

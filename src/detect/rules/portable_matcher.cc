@@ -61,7 +61,7 @@ class AhoCorasick {
 
   bool empty() const { return nodes_.size() == 1; }
 
-  void scan(std::string_view text, std::vector<MatchHit>& out, std::size_t max_hits) const {
+  void scan(std::string_view text, HitBuffer& out, std::size_t max_hits) const {
     std::uint32_t state = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
       const unsigned char raw = static_cast<unsigned char>(text[i]);
@@ -148,8 +148,7 @@ class PortableMatcher final : public Matcher {
     caseless_.build();
   }
 
-  void scan(std::string_view text, std::vector<MatchHit>& out,
-            std::size_t max_hits) const override {
+  void scan(std::string_view text, HitBuffer& out, std::size_t max_hits) const override {
     const std::size_t limit = out.size() + max_hits;
     if (!exact_.empty()) exact_.scan(text, out, limit);
     if (!caseless_.empty()) caseless_.scan(text, out, limit);

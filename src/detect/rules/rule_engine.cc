@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory_resource>
 #include <set>
 #include <sstream>
 
@@ -72,6 +74,12 @@ struct Hit {
   std::uint32_t atom;
   ByteSpan original;
 };
+
+// Per-call working sets live in a stack arena (see Engine::evaluate): a post's hits, candidate
+// rules and evidence need no heap allocation unless the post is unusually rich in matches.
+using Hits = std::pmr::vector<Hit>;
+using Spans = std::pmr::vector<ByteSpan>;
+using Names = std::pmr::vector<std::string_view>;  // views of Atom::display
 
 // Token positions on the original text: NormalizedText::tokens when the normalizer gives them,
 // else whitespace-separated words.
@@ -141,10 +149,47 @@ constexpr std::array<bool, 256> kAsciiAlnum = [] {
 
 bool is_ascii_alnum(char c) { return kAsciiAlnum[static_cast<unsigned char>(c)]; }
 
+// True when `a` and `b` have the same length and bytes, ASCII letters compared without case.
+// Eight bytes at a time: most posts differ from their normalized text in a few capitals only.
+bool same_but_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto same_byte = [](unsigned char x, unsigned char y) {
+    const unsigned char lower = x | 0x20;
+    return x == y || ((x ^ y) == 0x20 && lower >= 'a' && lower <= 'z');
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    const std::uint64_t d = x ^ y;
+    if (d == 0) continue;
+    if ((d & ~0x2020202020202020ULL) != 0) return false;
+    for (std::size_t k = i; k < i + 8; ++k) {
+      if (!same_byte(static_cast<unsigned char>(a[k]), static_cast<unsigned char>(b[k]))) {
+        return false;
+      }
+    }
+  }
+  for (; i < a.size(); ++i) {
+    if (!same_byte(static_cast<unsigned char>(a[i]), static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 class Engine final : public RuleEngine {
  public:
-  Engine(CompiledRules compiled, std::array<TargetScan, kTargetCount> scans)
-      : c_(std::move(compiled)), scans_(std::move(scans)) {
+  // `text_and_original` (may be null) matches the text form's matcher patterns, then the
+  // original form's: pattern i >= `text_patterns` is the original's pattern i - text_patterns.
+  Engine(CompiledRules compiled, std::array<TargetScan, kTargetCount> scans,
+         std::unique_ptr<Matcher> text_and_original, std::uint32_t text_patterns)
+      : c_(std::move(compiled)),
+        scans_(std::move(scans)),
+        text_and_original_(std::move(text_and_original)),
+        text_patterns_(text_patterns) {
     for (const Rule& r : c_.rules) infos_.push_back(r.info);
     content_hash_ = c_.content_hash;
   }
@@ -172,48 +217,87 @@ class Engine final : public RuleEngine {
   }
 
  private:
-  void collect(const Post& post, const NormalizedText& text, std::vector<Hit>& hits) const {
-    std::vector<MatchHit> raw;
-    raw.reserve(32);
-    for (std::size_t t = 0; t < kTargetCount; ++t) {
-      const TargetScan& scan = scans_[t];
-      const Matcher* m = scan.matcher.get();
-      if (m == nullptr && scan.letters.empty()) continue;
-      const auto target = static_cast<Target>(t);
-      const std::string_view s = target == Target::kText     ? std::string_view(text.text)
-                                 : target == Target::kShadow ? std::string_view(text.shadow)
-                                                             : std::string_view(post.text).substr(
-                                                                   0, text.original_bytes_used);
-      if (s.empty()) continue;
-      raw.clear();
-      if (m != nullptr) m->scan(s, raw, kMaxHitsPerText);
-      const std::size_t from_matcher = raw.size();
-      if (!scan.letters.empty()) find_letters(s, scan.letters, raw);
-      for (const MatchHit& h : raw) {
-        if (h.end <= h.begin || h.end > s.size()) continue;
-        if (!on_word_boundary(s, h.begin, h.end)) continue;
-        ByteSpan orig;
-        if (target == Target::kText) {
-          orig = text.text_to_original(h.begin, h.end);
-        } else if (target == Target::kShadow) {
-          orig = text.shadow_to_original(h.begin, h.end);
-        } else {
-          orig = {h.begin, h.end};
+  void collect(const Post& post, const NormalizedText& text, Hits& hits) const {
+    HitBuffer raw(hits.get_allocator());
+    raw.reserve(64);
+    const std::array<std::string_view, kTargetCount> forms = {
+        text.text, text.shadow, std::string_view(post.text).substr(0, text.original_bytes_used)};
+    // Most posts' normalized text differs from the original in ASCII case only; the original's
+    // expressions, all caseless, then match the text exactly where they match the original, so
+    // one scan with the merged matcher serves both forms. A scan that reaches the hit limit is
+    // redone form by form, each with its own limit, as without the merged matcher.
+    if (text_and_original_ && !forms[0].empty() && same_but_ascii_case(forms[0], forms[2])) {
+      text_and_original_->scan(forms[0], raw, kMaxHitsPerText);
+      if (raw.size() < kMaxHitsPerText) {
+        HitBuffer original(hits.get_allocator());
+        std::size_t kept = 0;
+        for (const MatchHit& h : raw) {
+          if (h.pattern < text_patterns_) {
+            raw[kept++] = h;
+          } else {
+            original.push_back({h.pattern - text_patterns_, h.begin, h.end});
+          }
         }
-        const std::size_t k = static_cast<std::size_t>(&h - raw.data());
-        hits.push_back({k < from_matcher ? scan.atoms[h.pattern] : h.pattern, orig});
+        raw.resize(kept);
+        add_hits(Target::kText, forms[0], text, raw, hits);
+        add_hits(Target::kOriginal, forms[2], text, original, hits);
+        raw.clear();
+        const Matcher* shadow = scans_[1].matcher.get();
+        if (shadow != nullptr && !forms[1].empty()) shadow->scan(forms[1], raw, kMaxHitsPerText);
+        add_hits(Target::kShadow, forms[1], text, raw, hits);
+        sort_hits(hits);
+        return;
       }
+      raw.clear();
     }
+    for (std::size_t t = 0; t < kTargetCount; ++t) {
+      const Matcher* m = scans_[t].matcher.get();
+      raw.clear();
+      if (m != nullptr && !forms[t].empty()) m->scan(forms[t], raw, kMaxHitsPerText);
+      add_hits(static_cast<Target>(t), forms[t], text, raw, hits);
+    }
+    sort_hits(hits);
+  }
+
+  // By atom, then position: a total order, so that the order of a post's hits (and so of its
+  // evidence) does not depend on the order in which the matchers reported them.
+  static void sort_hits(Hits& hits) {
     std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-      return a.atom != b.atom ? a.atom < b.atom : a.original.begin < b.original.begin;
+      if (a.atom != b.atom) return a.atom < b.atom;
+      if (a.original.begin != b.original.begin) return a.original.begin < b.original.begin;
+      return a.original.end < b.original.end;
     });
+  }
+
+  // Appends to `hits` the matches on word boundaries among `raw` (the matcher's hits on form
+  // `s` of `target`) and the one-letter terms' whole-word occurrences, on the original text.
+  void add_hits(Target target, std::string_view s, const NormalizedText& text, HitBuffer& raw,
+                Hits& hits) const {
+    const TargetScan& scan = scans_[static_cast<std::size_t>(target)];
+    if (s.empty()) return;
+    const std::size_t from_matcher = raw.size();
+    if (!scan.letters.empty()) find_letters(s, scan.letters, raw);
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+      const MatchHit& h = raw[k];
+      if (h.end <= h.begin || h.end > s.size()) continue;
+      if (!on_word_boundary(s, h.begin, h.end)) continue;
+      ByteSpan orig;
+      if (target == Target::kText) {
+        orig = text.text_to_original(h.begin, h.end);
+      } else if (target == Target::kShadow) {
+        orig = text.shadow_to_original(h.begin, h.end);
+      } else {
+        orig = {h.begin, h.end};
+      }
+      hits.push_back({k < from_matcher ? scan.atoms[h.pattern] : h.pattern, orig});
+    }
   }
 
   // Appends the whole-word occurrences of the one-letter terms (MatchHit::pattern holds the
   // atom). memchr finds each letter; one next to an ASCII letter or digit is never a whole word,
   // so only lone ones get the full word-boundary check.
   static void find_letters(std::string_view s, const std::vector<LetterTerm>& letters,
-                           std::vector<MatchHit>& out) {
+                           HitBuffer& out) {
     for (const LetterTerm& l : letters) {
       for (int pass = 0; pass < (l.caseless ? 2 : 1); ++pass) {
         const char c = pass == 0 ? l.byte : static_cast<char>(l.byte ^ 0x20);
@@ -235,7 +319,7 @@ class Engine final : public RuleEngine {
     bool empty() const { return begin == end; }
   };
 
-  static HitRange hits_of(const std::vector<Hit>& hits, std::uint32_t atom) {
+  static HitRange hits_of(const Hits& hits, std::uint32_t atom) {
     const auto lo = std::lower_bound(hits.begin(), hits.end(), atom,
                                      [](const Hit& h, std::uint32_t a) { return h.atom < a; });
     auto hi = lo;
@@ -244,8 +328,7 @@ class Engine final : public RuleEngine {
   }
 
   // Appends the hits of `group` to `evidence`/`matched`; true when any.
-  bool group_hits(const std::vector<Hit>& hits, const Group& group, std::vector<ByteSpan>& evidence,
-                  std::vector<std::string>& matched) const {
+  bool group_hits(const Hits& hits, const Group& group, Spans& evidence, Names& matched) const {
     bool any = false;
     for (const std::uint32_t atom : group) {
       const HitRange r = hits_of(hits, atom);
@@ -257,8 +340,8 @@ class Engine final : public RuleEngine {
     return any;
   }
 
-  bool near_hits(const std::vector<Hit>& hits, const Near& n, TokenIndex& tokens,
-                 std::vector<ByteSpan>& evidence, std::vector<std::string>& matched) const {
+  bool near_hits(const Hits& hits, const Near& n, TokenIndex& tokens, Spans& evidence,
+                 Names& matched) const {
     for (const std::uint32_t a : n.a) {
       const HitRange ra = hits_of(hits, a);
       for (const Hit* ha = ra.begin; ha != ra.end; ++ha) {
@@ -302,9 +385,8 @@ class Engine final : public RuleEngine {
     return false;
   }
 
-  bool context_fires(const Context& ctx, const std::vector<Hit>& hits, const Post& post,
-                     const std::vector<ByteSpan>& evidence, TokenIndex& tokens,
-                     std::string& matched) const {
+  bool context_fires(const Context& ctx, const Hits& hits, const Post& post, const Spans& evidence,
+                     TokenIndex& tokens, std::string& matched) const {
     if (ctx.quotation) {
       for (const ByteSpan e : evidence) {
         if (!inside_quotes(post.text, e)) return false;
@@ -339,11 +421,14 @@ class Engine final : public RuleEngine {
 
   void evaluate(const Post& post, const NormalizedText& text, std::vector<Finding>* out,
                 std::vector<RuleTrace>* traces) const {
-    std::vector<Hit> hits;
-    hits.reserve(32);
+    // Enough for the hits and evidence of nearly every post; more spills to the heap.
+    std::array<std::byte, 8192> arena_bytes;
+    std::pmr::monotonic_buffer_resource arena(arena_bytes.data(), arena_bytes.size());
+    Hits hits(&arena);
+    hits.reserve(64);
     collect(post, text, hits);
     if (hits.empty()) return;
-    std::vector<std::uint32_t> candidates;
+    std::pmr::vector<std::uint32_t> candidates(&arena);
     for (std::size_t i = 0; i < hits.size(); ++i) {
       if (i > 0 && hits[i].atom == hits[i - 1].atom) continue;
       const auto& rs = c_.atom_rules[hits[i].atom];
@@ -353,7 +438,7 @@ class Engine final : public RuleEngine {
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     TokenIndex tokens(post, text);
     // Which atoms hit at all: a cheap first test that spares most candidates the full evaluation.
-    std::vector<bool> present(c_.atoms.size(), false);
+    std::pmr::vector<bool> present(c_.atoms.size(), false, &arena);
     for (const Hit& h : hits) present[h.atom] = true;
     auto any_present = [&](const Group& g) {
       for (const std::uint32_t a : g) {
@@ -374,8 +459,8 @@ class Engine final : public RuleEngine {
         }
         if (!possible) continue;
       }
-      std::vector<ByteSpan> evidence;
-      std::vector<std::string> matched;
+      Spans evidence(&arena);
+      Names matched(&arena);
       std::string outcome;
       bool ok = true;
       if (!rule.any.empty() && !group_hits(hits, rule.any, evidence, matched)) {
@@ -385,26 +470,30 @@ class Engine final : public RuleEngine {
       for (std::size_t g = 0; ok && g < rule.all.size(); ++g) {
         if (!group_hits(hits, rule.all[g], evidence, matched)) {
           ok = false;
-          outcome = "missing all[" + std::to_string(g + 1) + "]";
+          if (traces != nullptr) outcome = "missing all[" + std::to_string(g + 1) + "]";
         }
       }
       for (std::size_t k = 0; ok && k < rule.near.size(); ++k) {
         if (!near_hits(hits, rule.near[k], tokens, evidence, matched)) {
           ok = false;
-          outcome = "near[" + std::to_string(k + 1) + "] not within " +
-                    std::to_string(rule.near[k].within) + " tokens";
+          if (traces != nullptr) {
+            outcome = "near[" + std::to_string(k + 1) + "] not within " +
+                      std::to_string(rule.near[k].within) + " tokens";
+          }
         }
       }
       if (ok && !rule.none.empty()) {
-        std::vector<ByteSpan> ignored;
-        std::vector<std::string> excluded;
+        Spans ignored(&arena);
+        Names excluded(&arena);
         if (group_hits(hits, rule.none, ignored, excluded)) {
           ok = false;
-          outcome = "excluded by none: \"" + excluded.front() + "\"";
+          if (traces != nullptr) {
+            outcome = "excluded by none: \"" + std::string(excluded.front()) + "\"";
+          }
         }
       }
       // Evidence in clause order, without repeats or spans nested in an earlier one.
-      std::vector<ByteSpan> spans;
+      Spans spans(&arena);
       for (const ByteSpan e : evidence) {
         bool covered = false;
         for (ByteSpan& s : spans) {
@@ -440,8 +529,8 @@ class Engine final : public RuleEngine {
         t.category = rule.info.category;
         t.fired = ok;
         t.score = ok ? score : 0.0;
-        t.matched = matched;
-        t.evidence = spans;
+        t.matched.assign(matched.begin(), matched.end());
+        t.evidence.assign(spans.begin(), spans.end());
         t.outcome = ok ? (weakened.empty() ? "fired" : "fired, weakened by " + weakened) : outcome;
         traces->push_back(std::move(t));
       }
@@ -450,13 +539,15 @@ class Engine final : public RuleEngine {
       f.category = rule.info.category;
       f.detector = "rule:" + rule.info.id;
       f.score = std::clamp(score, 0.0, 1.0);
-      f.evidence = std::move(spans);
+      f.evidence.assign(spans.begin(), spans.end());
       f.truncated = text.truncated;
       f.reason = rule.info.description + " [" + std::string(severity_name(rule.info.severity)) +
                  "]: matched ";
       for (std::size_t i = 0; i < matched.size() && i < 4; ++i) {
         if (i > 0) f.reason += ", ";
-        f.reason += "\"" + matched[i] + "\"";
+        f.reason += '"';
+        f.reason += matched[i];
+        f.reason += '"';
       }
       if (!weakened.empty()) f.reason += "; weakened by " + weakened;
       if (!rule.note.empty()) {
@@ -470,6 +561,8 @@ class Engine final : public RuleEngine {
 
   CompiledRules c_;
   std::array<TargetScan, kTargetCount> scans_;
+  std::unique_ptr<Matcher> text_and_original_;
+  std::uint32_t text_patterns_ = 0;
 };
 
 std::string default_cache_dir() {
@@ -483,7 +576,8 @@ std::string default_cache_dir() {
 }
 
 std::string patterns_key(const std::vector<Pattern>& patterns) {
-  std::string all = "tincay-hs-v1";
+  // The version names the cache's layout: v2 adds the fast database (hyperscan_matcher.cc).
+  std::string all = "tincay-hs-v2";
   for (const Pattern& p : patterns) {
     all += p.literal ? 'L' : 'R';
     all += p.caseless ? 'i' : '-';
@@ -510,8 +604,16 @@ Result<std::unique_ptr<RuleEngine>> parse_rule_engine(
   const std::string cache_dir =
       options.use_cache ? (options.cache_dir.empty() ? default_cache_dir() : options.cache_dir)
                         : std::string();
+  auto make_matcher = [&](const std::vector<Pattern>& patterns) {
+    return use_hs ? make_hyperscan_matcher(
+                        patterns, cache_dir.empty()
+                                      ? std::string()
+                                      : cache_dir + "/rules-" + patterns_key(patterns) + ".hsdb")
+                  : make_portable_matcher(patterns);
+  };
+  std::array<std::vector<Pattern>, kTargetCount> matched_patterns;
   for (std::size_t t = 0; t < kTargetCount; ++t) {
-    std::vector<Pattern> patterns;
+    std::vector<Pattern>& patterns = matched_patterns[t];
     for (std::size_t i = 0; i < compiled->patterns[t].size(); ++i) {
       const Pattern& p = compiled->patterns[t][i];
       const std::uint32_t atom = compiled->atom_of[t][i];
@@ -523,17 +625,24 @@ Result<std::unique_ptr<RuleEngine>> parse_rule_engine(
       }
     }
     if (patterns.empty()) continue;
-    Result<std::unique_ptr<Matcher>> m =
-        use_hs ? make_hyperscan_matcher(
-                     patterns, cache_dir.empty()
-                                   ? std::string()
-                                   : cache_dir + "/rules-" + patterns_key(patterns) + ".hsdb")
-               : make_portable_matcher(patterns);
+    Result<std::unique_ptr<Matcher>> m = make_matcher(patterns);
     if (!m) return m.error();
     scans[t].matcher = std::move(m).value();
   }
-  return std::unique_ptr<RuleEngine>(
-      std::make_unique<Engine>(std::move(compiled).value(), std::move(scans)));
+  // The merged matcher for posts whose text and original differ only in case (see collect).
+  std::unique_ptr<Matcher> text_and_original;
+  const auto& text_patterns = matched_patterns[static_cast<std::size_t>(Target::kText)];
+  const auto& original_patterns = matched_patterns[static_cast<std::size_t>(Target::kOriginal)];
+  if (!text_patterns.empty() && !original_patterns.empty()) {
+    std::vector<Pattern> both = text_patterns;
+    both.insert(both.end(), original_patterns.begin(), original_patterns.end());
+    Result<std::unique_ptr<Matcher>> m = make_matcher(both);
+    if (!m) return m.error();
+    text_and_original = std::move(m).value();
+  }
+  return std::unique_ptr<RuleEngine>(std::make_unique<Engine>(
+      std::move(compiled).value(), std::move(scans), std::move(text_and_original),
+      static_cast<std::uint32_t>(text_patterns.size())));
 }
 
 Result<std::unique_ptr<RuleEngine>> load_rule_engine(const std::vector<std::string>& files,

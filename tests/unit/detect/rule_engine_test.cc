@@ -169,6 +169,53 @@ TEST_P(RuleEngineTest, OriginalTextIsCaseInsensitive) {
   EXPECT_EQ(run(**e, "lol").size(), 1u);
 }
 
+// Where the normalized text differs from the original in ASCII case only, the engine finds the
+// original's patterns in the same scan as the text's; elsewhere it scans the original on its own.
+// Both ways must report the same rules with evidence on the original.
+TEST_P(RuleEngineTest, OriginalTextRulesFireWhateverTheNormalizerChanged) {
+  auto e = load(kPack);
+  ASSERT_TRUE(e);
+  for (const std::string text : {"hay V.C.L", "hay v.c.l nha", "ĐẸP V.C.L", "hayyyyyy quá v.c.l",
+                                 "ko hiểu v.c.l luôn", "LOL vào vcb-diem.top"}) {
+    const auto f = run(**e, text);
+    bool orig = false;
+    for (const Finding& x : f) {
+      if (x.detector != "rule:t.orig") continue;
+      orig = true;
+      ASSERT_EQ(x.evidence.size(), 1u) << text;
+      const std::string quoted = quote(text, x.evidence[0]);
+      EXPECT_TRUE(quoted == "V.C.L" || quoted == "v.c.l" || quoted == "LOL")
+          << text << ": " << quoted;
+    }
+    EXPECT_TRUE(orig) << text;
+  }
+  // The text's own patterns still see the normalized text in the same post.
+  const std::string both = "LOL vào vcb-diem.top";
+  EXPECT_EQ(run(**e, both).size(), 2u);
+  EXPECT_TRUE(run(**e, "hay v.c.lx").empty());
+}
+
+TEST_P(RuleEngineTest, ExpressionsKeepTheirWordBoundariesAndLeftmostStart) {
+  auto e = load(R"(rules:
+  - id: t.code
+    category: spam
+    severity: low
+    description: code
+    weight: 0.3
+    any: [{re: "\\bab[0-9]+\\b"}, {re: "[a-z]+-[0-9]+\\.top"}]
+)");
+  ASSERT_TRUE(e) << e.error().to_string();
+  const std::string text = "mã ab123 ở abc-12.top";
+  const auto f = run(**e, text);
+  ASSERT_EQ(f.size(), 1u);
+  ASSERT_EQ(f[0].evidence.size(), 2u);
+  EXPECT_EQ(quote(text, f[0].evidence[0]), "ab123");
+  EXPECT_EQ(quote(text, f[0].evidence[1]), "abc-12.top");
+  EXPECT_TRUE(run(**e, "xab123").empty());
+  EXPECT_TRUE(run(**e, "x_ab123").empty());  // '_' is a word character for \b
+  EXPECT_TRUE(run(**e, "ab123x").empty());
+}
+
 TEST_P(RuleEngineTest, ExplainSaysWhyARuleDidNotFire) {
   auto e = load(kPack);
   ASSERT_TRUE(e);
