@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "tincay/detect/train.h"
 
@@ -31,20 +32,76 @@ options:
   --data-dir DIR       rules, models and normalizer data (as for scan)
 )";
 
-// Scores `model` on `data` whose labels index `coarse`, `group[k]` being the index in `coarse` of
-// the model's label k.
+// The labels of `records` as indices of `labels` (no text: eval_records normalizes as it goes).
+// An unknown label is an error naming the file and line.
+Result<std::vector<LabeledText>> label_records(const std::vector<LabeledRecord>& records,
+                                               const std::vector<std::string>& labels,
+                                               const std::string& source) {
+  std::vector<LabeledText> out(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    for (const std::string& l : records[i].labels) {
+      const auto it = std::find(labels.begin(), labels.end(), l);
+      if (it == labels.end()) {
+        std::string message = "label \"" + l + "\" is not one of the labels scored (";
+        for (std::size_t k = 0; k < labels.size(); ++k) {
+          if (k > 0) message += ", ";
+          message += labels[k];
+        }
+        message += ")";
+        return make_error(ErrorCode::kInvalidInput, message,
+                          source + ":" + std::to_string(records[i].line));
+      }
+      const auto index = static_cast<std::uint16_t>(it - labels.begin());
+      if (std::find(out[i].labels.begin(), out[i].labels.end(), index) == out[i].labels.end()) {
+        out[i].labels.push_back(index);
+      }
+    }
+  }
+  return out;
+}
+
+// Normalizes each record into one reused NormalizedText per worker and scores it at once, so
+// nothing per record is kept but its logits: no allocation per record once the buffers have
+// grown, which is most of the time of scoring a large file. `prior` (kMetaRules models): the
+// rule and PII detectors, run on each record as `tincay scan` runs them.
+// logits[i * labels + k]: the model's raw score of label k on record i.
+std::vector<float> score_records(const Model& model, const std::vector<LabeledRecord>& records,
+                                 const Normalizer& normalizer, const PriorDetectors* prior,
+                                 ThreadPool& pool) {
+  const std::size_t fine = model.label_count();
+  std::vector<float> logits(records.size() * fine);
+  std::vector<NormalizedText> texts(pool.size());
+  std::vector<std::vector<Finding>> findings(pool.size());
+  pool.parallel_for(records.size(), [&](std::size_t worker, std::size_t i) {
+    NormalizedText& text = texts[worker];
+    std::vector<Finding>& found = findings[worker];
+    normalizer.normalize(records[i].text, text);
+    found.clear();
+    if (prior != nullptr) {
+      Post post;
+      post.text = records[i].text;
+      prior->rules->detect(post, text, found);
+      prior->pii->detect(post, text, found);
+    }
+    model.logits(text, found, &logits[i * fine]);
+  });
+  return logits;
+}
+
+// The metrics of the model's `logits` on `data`, whose labels index `coarse`; `group[k]` is the
+// index in `coarse` of the model's label k (the identity without --group).
 EvalReport evaluate_grouped(const Model& model, const std::vector<LabeledText>& data,
+                            const std::vector<float>& logits,
                             const std::vector<std::string>& coarse,
-                            const std::vector<std::size_t>& group, ThreadPool& pool) {
+                            const std::vector<std::size_t>& group) {
   const std::size_t fine = model.label_count();
   const std::size_t n = coarse.size();
   const bool softmax = model.info().head == ModelHead::kSoftmax;
   std::vector<float> probs(data.size() * n, 0.0f);
   std::vector<float> decision(data.size() * n, softmax ? 0.0f : -1e30f);
-  pool.parallel_for(data.size(), [&](std::size_t, std::size_t i) {
-    float z[kMaxModelLabels];
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const float* z = &logits[i * fine];
     float p[kMaxModelLabels];
-    model.logits(data[i].text, z);
     std::copy(z, z + fine, p);
     model.calibrate(p);
     float* cp = &probs[i * n];
@@ -56,7 +113,7 @@ EvalReport evaluate_grouped(const Model& model, const std::vector<LabeledText>& 
       if (!softmax) cd[group[k]] = std::max(cd[group[k]], z[k]);
     }
     if (softmax) cd[group[static_cast<std::size_t>(std::max_element(z, z + fine) - z)]] = 1.0f;
-  });
+  }
   return compute_metrics(model.info().head, coarse, data, probs, decision);
 }
 
@@ -126,11 +183,24 @@ int run_eval(const std::vector<std::string>& argv) {
     if (pos == coarse.end()) pos = coarse.insert(coarse.end(), c);
     group.push_back(static_cast<std::size_t>(pos - coarse.begin()));
   }
-  auto data = to_labeled_texts(file->records, coarse, *normalizer, pool, *data_path);
+  auto data = label_records(file->records, coarse, *data_path);
   if (!data) return fail(data.error());
-  const EvalReport report = to_coarse.empty()
-                                ? evaluate_model(**model, *data, pool)
-                                : evaluate_grouped(**model, *data, coarse, group, pool);
+  std::optional<PriorDetectors> prior;
+  if ((*model)->uses_prior_findings()) {
+    // The model's features include the rule and PII findings: run those detectors as scan does.
+    auto loaded = load_prior_detectors(data_dir + "/rules", *normalizer);
+    if (!loaded) return fail(loaded.error());
+    prior = std::move(loaded).value();
+    if (prior->rules->content_hash() != (*model)->info().rules_sha256) {
+      std::fprintf(stderr,
+                   "tincay eval: note: the rule packs in %s/rules differ from those %s was "
+                   "trained with; its rule features may score differently\n",
+                   data_dir.c_str(), (*model)->detector_name().c_str());
+    }
+  }
+  const std::vector<float> logits =
+      score_records(**model, file->records, *normalizer, prior ? &*prior : nullptr, pool);
+  const EvalReport report = evaluate_grouped(**model, *data, logits, coarse, group);
   if (args.has("--json")) {
     std::string json = eval_report_json(report);
     // The model's identity goes with its figures.

@@ -43,7 +43,10 @@ features:
   --no-char-text, --no-char-shadow   drop the character n-grams of the text / the shadow
   --meta LIST               dense extras, comma-separated: shape (binned length, script, symbol,
                             digit and link features, unscaled), mean (n-gram sum / count instead
-                            of / sqrt(count): long posts do not drift with length)
+                            of / sqrt(count): long posts do not drift with length), rules
+                            (the findings of the rule packs in DATA_DIR/rules and the PII
+                            detectors: which fired, each category's best score, their count;
+                            `tincay scan` then feeds the model the same findings)
 training:
   --epochs N (30)  --patience N (4)  --lr X (0.1)  --l2 X (0)  --batch N (128)
   --runs N                  train N seeds and average their weights (default 1)
@@ -148,9 +151,11 @@ int run_train(const std::vector<std::string>& argv) {
       opt.features.meta |= kMetaShape;
     } else if (m == "mean") {
       opt.features.meta |= kMetaMeanNorm;
+    } else if (m == "rules") {
+      opt.features.meta |= kMetaRules;
     } else {
-      return fail(
-          make_error(ErrorCode::kInvalidArgument, "--meta: \"" + m + "\" is not shape or mean"));
+      return fail(make_error(ErrorCode::kInvalidArgument,
+                             "--meta: \"" + m + "\" is not shape, mean or rules"));
     }
   }
   opt.tune_metric = args.get("--tune").value_or("");
@@ -272,12 +277,27 @@ int run_train(const std::vector<std::string>& argv) {
   auto train_all =
       to_labeled_texts(train_file->records, info.labels, *normalizer, pool, *data_path);
   if (!train_all) return fail(train_all.error());
+  std::optional<PriorDetectors> prior;
+  const auto originals = [](const LabeledFile& f) {
+    std::vector<std::string> texts;
+    texts.reserve(f.records.size());
+    for (const auto& r : f.records) texts.push_back(r.text);
+    return texts;
+  };
+  if (opt.features.meta & kMetaRules) {
+    auto loaded = load_prior_detectors(nopts.data_dir + "/rules", *normalizer);
+    if (!loaded) return fail(loaded.error());
+    prior = std::move(loaded).value();
+    info.rules_sha256 = prior->rules->content_hash();
+    attach_prior_findings(*prior, originals(*train_file), *train_all, pool);
+  }
   std::vector<LabeledText> train;
   std::vector<LabeledText> valid;
   if (dev_file) {
     auto v =
         to_labeled_texts(dev_file->records, info.labels, *normalizer, pool, *args.get("--dev"));
     if (!v) return fail(v.error());
+    if (prior) attach_prior_findings(*prior, originals(*dev_file), *v, pool);
     train = std::move(train_all).value();
     valid = std::move(v).value();
   } else {

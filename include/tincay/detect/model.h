@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,7 +51,13 @@ inline constexpr std::uint8_t kMetaShape = 1;
 // kMetaMeanNorm: the n-gram sum is divided by the feature count instead of its square root, so
 // a long post is scored by the average of its features rather than growing with its length.
 inline constexpr std::uint8_t kMetaMeanNorm = 2;
-inline constexpr std::uint8_t kMetaKnownBits = 3;
+// kMetaRules (format version 3): the findings of the detectors that run before the model (rule
+// packs "rule:<id>" and PII "pii:<type>") as dense features: one per detector that fired, one per
+// category with its best score binned, and the binned count, added to the logits unscaled. The
+// model then needs those findings at inference (Model::logits with `prior`); the rule packs'
+// content hash at training time is recorded in ModelInfo::rules_sha256.
+inline constexpr std::uint8_t kMetaRules = 4;
+inline constexpr std::uint8_t kMetaKnownBits = 7;
 
 enum class ModelHead : std::uint8_t {
   kSoftmax = 0,     // exactly one label per text; probabilities sum to 1
@@ -62,8 +69,9 @@ enum class WeightFormat : std::uint8_t {
   kInt8Row = 1,  // per bucket: one float scale and one int8 per label (about 1.3 bytes/weight)
 };
 
-// Version 2 added FeatureConfig::meta and ModelInfo::calibration_shift; version 1 files load.
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+// Version 2 added FeatureConfig::meta and ModelInfo::calibration_shift; version 3 added
+// ModelInfo::rules_sha256 and kMetaRules. Versions 1 and 2 load.
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 inline constexpr std::size_t kMaxModelLabels = 64;
 
 // Everything in a model file except the weights.
@@ -74,6 +82,9 @@ struct ModelInfo {
   std::string train_sha256;     // SHA-256 (hex) of the training data file(s) as read
   std::string train_source;     // where the training data came from, in words
   std::string hyperparameters;  // the training flags, for the record
+  // With kMetaRules: RuleEngine::content_hash() of the rule packs the model was trained with
+  // (their findings are its features); "" otherwise.
+  std::string rules_sha256;
   ModelHead head = ModelHead::kSoftmax;
   WeightFormat format = WeightFormat::kInt8Row;
   std::vector<std::string> labels;
@@ -118,10 +129,18 @@ class Model {
 
   // Raw scores (before calibration); their argmax (softmax) or signs (multi-label) are the
   // model's label decision. REQUIRES: out.size() == label_count().
-  void logits(const NormalizedText& text, float* out) const;
+  // A kMetaRules model scored this way sees no prior findings (as if no rule fired).
+  void logits(const NormalizedText& text, float* out) const { logits(text, {}, out); }
+  // The same with `prior`: the findings the rule packs and PII detectors made on this text
+  // (other findings are ignored), the input of kMetaRules features; a model without them
+  // ignores `prior`.
+  void logits(const NormalizedText& text, std::span<const Finding> prior, float* out) const;
   // Calibrated probabilities: softmax or per-label sigmoid of logits / temperature + shift.
   // REQUIRES: `out` has label_count() elements.
-  void predict(const NormalizedText& text, float* out) const;
+  void predict(const NormalizedText& text, float* out) const { predict(text, {}, out); }
+  void predict(const NormalizedText& text, std::span<const Finding> prior, float* out) const;
+  // Whether the model's features include the prior findings (kMetaRules).
+  bool uses_prior_findings() const { return (info_.features.meta & kMetaRules) != 0; }
   // Applies the model's calibration to raw logits in place (logits → probabilities).
   void calibrate(float* logits_to_probs) const;
 
@@ -150,16 +169,18 @@ std::string serialize_model(const ModelInfo& info, const std::vector<float>& wei
 // training; inference hashes on the fly without this vector).
 void extract_features(const NormalizedText& text, const FeatureConfig& config,
                       std::vector<std::uint32_t>& out);
-// The meta (shape) feature buckets of `text` under `config` (none unless config.meta has
-// kMetaShape); each counts with value 1, unscaled.
-void extract_meta_features(const NormalizedText& text, const FeatureConfig& config,
-                           std::vector<std::uint32_t>& out);
+// The meta feature buckets of `text` under `config`: shape features (kMetaShape) and those of the
+// prior findings (kMetaRules); none without meta bits. Each counts with value 1, unscaled.
+void extract_meta_features(const NormalizedText& text, std::span<const Finding> prior,
+                           const FeatureConfig& config, std::vector<std::uint32_t>& out);
 
 // Finds the bundled models by name: "vihsd" → <models_dir>/vihsd.model; a name containing '/'
 // or ending in ".model" is taken as a path.
 std::string resolve_model_path(const std::string& name_or_path, const std::string& models_dir);
 
-// The model detector: runs every model in `paths` on each post and reports, for every label that
+// The model detector: runs every model in `paths` on each post (a kMetaRules model reads the rule
+// and PII findings already in the detector's output list, so it must run after those detectors,
+// as in the pipeline) and reports, for every label that
 // maps to a category, a finding with the calibrated probability as its score when it reaches
 // `min_score`. Models with no label mapped to a category are validated but not run. Errors name
 // the model file at fault.

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "tincay/core/result.h"
 #include "tincay/core/thread_pool.h"
 #include "tincay/detect/model.h"
+#include "tincay/detect/rules.h"
 
 namespace tincay {
 
@@ -27,7 +29,25 @@ namespace tincay {
 struct LabeledText {
   NormalizedText text;
   std::vector<std::uint16_t> labels;
+  // Findings of the rule packs and PII detectors on the text (attach_prior_findings), the input
+  // of kMetaRules features; empty when the model does not use them.
+  std::vector<Finding> prior;
 };
+
+// The detectors whose findings kMetaRules models use as features: the rule packs of
+// `rules_dir` and the PII detectors, loaded as `tincay scan` loads them.
+struct PriorDetectors {
+  std::unique_ptr<RuleEngine> rules;
+  std::unique_ptr<Detector> pii;
+};
+// Errors: the rule packs do not load (the message names the pack and line).
+Result<PriorDetectors> load_prior_detectors(const std::string& rules_dir,
+                                            const Normalizer& normalizer);
+// Runs `detectors` on every text and stores the findings in data[i].prior. originals[i] is the
+// original text that data[i].text was normalized from. REQUIRES: equal sizes.
+void attach_prior_findings(const PriorDetectors& detectors,
+                           const std::vector<std::string>& originals,
+                           std::vector<LabeledText>& data, ThreadPool& pool);
 
 struct TrainOptions {
   ModelHead head = ModelHead::kSoftmax;

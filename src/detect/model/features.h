@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "tincay/detect/model.h"
@@ -190,10 +191,46 @@ inline std::uint32_t log2_bin(std::size_t n, std::uint32_t cap) {
   return b;
 }
 
-// The shape features of kMetaShape: calls emit(bucket) once per feature. They are counted apart
-// from the n-grams (added to the logits unscaled), so they weigh the same in short and long texts.
+// The features of kMetaRules: for each rule or PII finding in `prior`, its detector name; for each
+// category they flag, the category with its best score in four bins; and the number of such
+// findings (log2 bins). Findings of other detectors (models, claims) are ignored, so the features
+// do not depend on the order of detectors after the rules.
 template <typename Emit>
-void for_each_meta_feature(const NormalizedText& text, const FeatureConfig& config, Emit& emit) {
+void for_each_rule_feature(std::span<const Finding> prior, const FeatureConfig& config,
+                           Emit& emit) {
+  const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
+  const std::uint64_t seed = mix64(config.hash_seed ^ 0x4B1E5EEDULL);
+  double best[kCategoryCount];
+  for (double& b : best) b = -1.0;
+  std::size_t count = 0;
+  for (const Finding& f : prior) {
+    const std::string_view d = f.detector;
+    if (d.rfind("rule:", 0) != 0 && d.rfind("pii:", 0) != 0) continue;
+    ++count;
+    std::uint64_t h = seed;
+    for (const char c : d) h = (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+    emit(static_cast<std::uint32_t>(mix64(h)) & mask);
+    const auto cat = static_cast<std::size_t>(f.category);
+    if (cat < kCategoryCount) best[cat] = std::max(best[cat], f.score);
+  }
+  if (count == 0) return;  // a text no rule touches adds nothing: the bias covers it
+  for (std::size_t c = 0; c < kCategoryCount; ++c) {
+    if (best[c] < 0.0) continue;
+    const std::uint64_t bin = best[c] < 0.25 ? 0 : best[c] < 0.5 ? 1 : best[c] < 0.75 ? 2 : 3;
+    emit(static_cast<std::uint32_t>(mix64(seed ^ (std::uint64_t{1} << 40) ^ (c << 8) ^ bin)) &
+         mask);
+  }
+  emit(static_cast<std::uint32_t>(mix64(seed ^ (std::uint64_t{2} << 40) ^ log2_bin(count, 4))) &
+       mask);
+}
+
+// The meta features: shape (kMetaShape) and prior findings (kMetaRules); calls emit(bucket) once
+// per feature. They are counted apart from the n-grams (added to the logits unscaled), so they
+// weigh the same in short and long texts.
+template <typename Emit>
+void for_each_meta_feature(const NormalizedText& text, std::span<const Finding> prior,
+                           const FeatureConfig& config, Emit& emit) {
+  if (config.meta & kMetaRules) for_each_rule_feature(prior, config, emit);
   if ((config.meta & kMetaShape) == 0) return;
   const std::string_view s = text.text;
   std::size_t words = 0, symbols = 0, digit_words = 0, letters = 0, marked = 0, longest = 0;

@@ -144,6 +144,7 @@ std::string header_bytes(const ModelInfo& info, std::uint64_t weights_offset,
   put_str(h, info.train_sha256);
   put_str(h, info.train_source);
   put_str(h, info.hyperparameters);
+  put_str(h, info.rules_sha256);  // version 3
   put_u8(h, static_cast<std::uint8_t>(info.head));
   put_u8(h, static_cast<std::uint8_t>(info.format));
   put<std::uint16_t>(h, static_cast<std::uint16_t>(info.labels.size()));
@@ -246,7 +247,7 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   std::uint32_t header_size = 0;
   std::memcpy(&version, data + 8, 4);
   std::memcpy(&header_size, data + 12, 4);
-  if (version != kModelFormatVersion && version != 1) {
+  if (version < 1 || version > kModelFormatVersion) {
     return bad("format version " + std::to_string(version) +
                " is not supported (this tincay reads 1.." + std::to_string(kModelFormatVersion) +
                "); retrain or upgrade tincay");
@@ -273,6 +274,7 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   info.train_sha256 = r.str("train_sha256");
   info.train_source = r.str("train_source");
   info.hyperparameters = r.str("hyperparameters");
+  if (version >= 3) info.rules_sha256 = r.str("rules_sha256");
   const auto head = r.get<std::uint8_t>("head");
   const auto format = r.get<std::uint8_t>("weight format");
   const auto labels = r.get<std::uint16_t>("label count");
@@ -336,7 +338,8 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
     return bad("character n-gram lengths " + std::to_string(f.char_min) + ".." +
                std::to_string(f.char_max) + " outside 1..8");
   }
-  if ((f.meta & ~kMetaKnownBits) != 0 || (version == 1 && f.meta != 0)) {
+  if ((f.meta & ~kMetaKnownBits) != 0 || (version == 1 && f.meta != 0) ||
+      (version == 2 && (f.meta & kMetaRules) != 0)) {
     return bad("unknown meta feature bits " + std::to_string(f.meta));
   }
   if (f.bucket_bits < 8 || f.bucket_bits > 26) {

@@ -12,20 +12,40 @@
 namespace tincay {
 namespace {
 
+// Rows are looked up at random in a table of megabytes, so each is a likely cache miss: the
+// accumulator prefetches a row when its bucket is hashed and adds it kPrefetchDepth features
+// later, letting the misses overlap with hashing. Rows are still added in feature order, so the
+// sums are bit-identical to adding each row at once.
+inline constexpr std::uint32_t kPrefetchDepth = 16;
+
 template <std::size_t kLabels>
 struct FixedAccumulator {
   const unsigned char* weights;
   std::size_t stride;
   float sum[kLabels > 0 ? kLabels : 1] = {};
   std::uint32_t count = 0;
+  const unsigned char* pending[kPrefetchDepth] = {};
 
-  void operator()(std::uint32_t bucket) {
-    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+  void add(const unsigned char* row) {
     float scale;
     std::memcpy(&scale, row, 4);
     const auto* q = reinterpret_cast<const std::int8_t*>(row + 4);
     for (std::size_t k = 0; k < kLabels; ++k) sum[k] += scale * static_cast<float>(q[k]);
+  }
+
+  void operator()(std::uint32_t bucket) {
+    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+    __builtin_prefetch(row);
+    const std::uint32_t slot = count % kPrefetchDepth;
+    if (count >= kPrefetchDepth) add(pending[slot]);
+    pending[slot] = row;
     ++count;
+  }
+
+  // Adds the rows still pending; call once after the last feature.
+  void flush() {
+    const std::uint32_t first = count > kPrefetchDepth ? count - kPrefetchDepth : 0;
+    for (std::uint32_t j = first; j < count; ++j) add(pending[j % kPrefetchDepth]);
   }
 };
 
@@ -66,39 +86,44 @@ void finish(const std::vector<float>& bias, float scale, const float* sum, float
 }
 
 template <std::size_t kLabels>
-void fixed_logits(const NormalizedText& text, const FeatureConfig& config,
-                  const unsigned char* weights, std::size_t stride, const std::vector<float>& bias,
-                  float* out) {
+void fixed_logits(const NormalizedText& text, std::span<const Finding> prior,
+                  const FeatureConfig& config, const unsigned char* weights, std::size_t stride,
+                  const std::vector<float>& bias, float* out) {
   FixedAccumulator<kLabels> acc{weights, stride};
   model_internal::for_each_feature(text, config, acc);
+  acc.flush();
   finish(bias, ngram_scale(config, acc.count), acc.sum, out);
-  if (config.meta & kMetaShape) {
+  if (config.meta & (kMetaShape | kMetaRules)) {
     FixedAccumulator<kLabels> meta{weights, stride};
-    model_internal::for_each_meta_feature(text, config, meta);
+    model_internal::for_each_meta_feature(text, prior, config, meta);
+    meta.flush();
     for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.sum[k];
   }
 }
 
 }  // namespace
 
-void Model::logits(const NormalizedText& text, float* out) const {
+void Model::logits(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
   const std::size_t labels = label_count();
   if (info_.format == WeightFormat::kInt8Row && labels == 2) {
-    return fixed_logits<2>(text, info_.features, weights_, row_stride_, info_.bias, out);
+    return fixed_logits<2>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
   }
   if (info_.format == WeightFormat::kInt8Row && labels == 3) {
-    return fixed_logits<3>(text, info_.features, weights_, row_stride_, info_.bias, out);
+    return fixed_logits<3>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
+  }
+  if (info_.format == WeightFormat::kInt8Row && labels == 4) {
+    return fixed_logits<4>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
   }
   float sum[kMaxModelLabels] = {};
   GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                          sum};
   model_internal::for_each_feature(text, info_.features, acc);
   finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
-  if (info_.features.meta & kMetaShape) {
+  if (info_.features.meta & (kMetaShape | kMetaRules)) {
     float meta_sum[kMaxModelLabels] = {};
     GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                             meta_sum};
-    model_internal::for_each_meta_feature(text, info_.features, meta);
+    model_internal::for_each_meta_feature(text, prior, info_.features, meta);
     for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
   }
 }
@@ -122,8 +147,8 @@ void Model::calibrate(float* v) const {
   for (std::size_t k = 0; k < labels; ++k) v[k] /= total;
 }
 
-void Model::predict(const NormalizedText& text, float* out) const {
-  logits(text, out);
+void Model::predict(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
+  logits(text, prior, out);
   calibrate(out);
 }
 
@@ -146,10 +171,10 @@ void extract_features(const NormalizedText& text, const FeatureConfig& config,
   model_internal::for_each_feature(text, config, push);
 }
 
-void extract_meta_features(const NormalizedText& text, const FeatureConfig& config,
-                           std::vector<std::uint32_t>& out) {
+void extract_meta_features(const NormalizedText& text, std::span<const Finding> prior,
+                           const FeatureConfig& config, std::vector<std::uint32_t>& out) {
   auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
-  model_internal::for_each_meta_feature(text, config, push);
+  model_internal::for_each_meta_feature(text, prior, config, push);
 }
 
 }  // namespace tincay

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <numeric>
 #include <set>
@@ -256,10 +257,12 @@ TEST(ModelFile, CorruptionIsAClearErrorNeverACrash) {
   EXPECT_NE(bad.error().message.find("not a tincay model"), std::string::npos);
 
   std::string future = bytes;
-  future[8] = 3;
-  auto v3 = Model::from_bytes(future, "x", false);
-  ASSERT_FALSE(v3);
-  EXPECT_NE(v3.error().message.find("format version 3"), std::string::npos);
+  future[8] = static_cast<char>(kModelFormatVersion + 1);
+  auto next = Model::from_bytes(future, "x", false);
+  ASSERT_FALSE(next);
+  EXPECT_NE(next.error().message.find("format version " + std::to_string(kModelFormatVersion + 1)),
+            std::string::npos);
+  EXPECT_NE(next.error().message.find("retrain or upgrade"), std::string::npos);
 
   std::string flipped = bytes;
   flipped[flipped.size() / 2] ^= 0x40;
@@ -351,7 +354,7 @@ TEST(ModelFeatures, ShapeFeaturesAreApartFromTheNgramsAndSeeLengthAndScript) {
   shape.meta = kMetaShape;
   const auto meta = [&](const std::string& text, const FeatureConfig& config) {
     std::vector<std::uint32_t> ids;
-    extract_meta_features(normalizer().normalize(text), config, ids);
+    extract_meta_features(normalizer().normalize(text), {}, config, ids);
     return ids;
   };
   EXPECT_TRUE(meta("xin chào các bạn", plain).empty());
@@ -406,6 +409,117 @@ TEST(ModelFile, Version1FilesStillLoad) {
   ASSERT_TRUE(model) << model.error().to_string();
   EXPECT_EQ((*model)->info().features.meta, 0);
   for (const float c : (*model)->info().calibration_shift) EXPECT_EQ(c, 0.0f);
+}
+
+Finding rule_finding(const std::string& detector, Category category, double score) {
+  Finding f;
+  f.detector = detector;
+  f.category = category;
+  f.score = score;
+  return f;
+}
+
+TEST(ModelFeatures, RuleFeaturesSeeWhichRulesAndPiiFiredAndNothingElse) {
+  FeatureConfig rules;
+  rules.meta = kMetaRules;
+  const NormalizedText text = normalizer().normalize("xin chào các bạn");
+  const auto meta = [&](const std::vector<Finding>& prior, const FeatureConfig& config) {
+    std::vector<std::uint32_t> ids;
+    extract_meta_features(text, prior, config, ids);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const std::vector<Finding> scam = {rule_finding("rule:scam.lure", Category::kScam, 0.9)};
+  const std::vector<Finding> other = {rule_finding("rule:scam.other", Category::kScam, 0.9)};
+  EXPECT_TRUE(meta({}, rules).empty()) << "no finding, no feature";
+  EXPECT_TRUE(meta(scam, FeatureConfig{}).empty()) << "without kMetaRules findings are ignored";
+  const auto one = meta(scam, rules);
+  EXPECT_EQ(one.size(), 3u);  // the rule, its category's best score, the count
+  EXPECT_NE(one, meta(other, rules)) << "which rule fired must show";
+  EXPECT_EQ(shared(one, meta(other, rules)), 2u) << "same category and count";
+  EXPECT_NE(one, meta({rule_finding("rule:scam.lure", Category::kScam, 0.3)}, rules))
+      << "the score bin must show";
+  std::vector<Finding> with_model = scam;
+  with_model.push_back(rule_finding("model:vihsd@2", Category::kHarassment, 0.9));
+  with_model.push_back(rule_finding("claim:x", Category::kMisinformation, 0.9));
+  EXPECT_EQ(meta(with_model, rules), one) << "model and claim findings are not features";
+  EXPECT_EQ(meta({rule_finding("pii:phone", Category::kPrivacy, 0.8)}, rules).size(), 3u);
+  FeatureConfig small = rules;
+  small.bucket_bits = 8;
+  for (const auto id : meta(with_model, small)) EXPECT_LT(id, 256u);
+}
+
+// A task only the prior findings can solve: the texts of both labels are alike, but SCAMMY
+// ones come with a rule finding.
+std::vector<LabeledText> prior_only_data(std::size_t n, std::uint64_t seed) {
+  std::vector<LabeledText> data = toy_data(n, seed);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const bool scammy = i % 2 == 0;
+    data[i].text = normalizer().normalize(i % 4 < 2 ? "hôm nay bạn ơi" : "thật là mọi người");
+    data[i].labels = {static_cast<std::uint16_t>(scammy ? 1 : 0)};
+    if (scammy) data[i].prior = {rule_finding("rule:scam.lure", Category::kScam, 0.9)};
+  }
+  return data;
+}
+
+TEST(ModelTraining, RuleFeaturesLetAModelLearnFromTheRulesAndTheDetectorFeedsThem) {
+  ThreadPool pool(2);
+  TrainOptions opt = toy_options();
+  opt.features.meta = kMetaRules;
+  ModelInfo info = toy_info();
+  info.rules_sha256 = std::string(64, 'c');
+  auto bytes =
+      train_model(prior_only_data(200, 1), prior_only_data(60, 2), info, opt, pool, nullptr);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  auto model = Model::from_bytes(*bytes, "rules");
+  ASSERT_TRUE(model) << model.error().to_string();
+  EXPECT_TRUE((*model)->uses_prior_findings());
+  EXPECT_EQ((*model)->info().rules_sha256, std::string(64, 'c'));
+  const NormalizedText text = normalizer().normalize("hôm nay bạn ơi");
+  const std::vector<Finding> prior = {rule_finding("rule:scam.lure", Category::kScam, 0.9)};
+  float with[2];
+  float without[2];
+  (*model)->predict(text, prior, with);
+  (*model)->predict(text, without);
+  EXPECT_GT(with[1], 0.8f);
+  EXPECT_LT(without[1], 0.2f);
+
+  // In the detector the prior findings are those already in the output list.
+  testing::TempDir dir;
+  auto detector = load_model_detector({dir.write("rules.model", *bytes)}, 0.5);
+  ASSERT_TRUE(detector) << detector.error().to_string();
+  Post post;
+  post.text = "hôm nay bạn ơi";
+  std::vector<Finding> findings;
+  (*detector)->detect(post, text, findings);
+  EXPECT_TRUE(findings.empty());
+  findings = prior;
+  (*detector)->detect(post, text, findings);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[1].detector, "model:toy@7");
+}
+
+TEST(ModelFile, Version2FilesLoadButMayNotUseRuleFeatures) {
+  const std::string path = std::string(TINCAY_SOURCE_DIR) + "/fuzz/corpus/model/tiny-v2.model";
+  auto model = Model::load(path);
+  ASSERT_TRUE(model) << model.error().to_string();
+  EXPECT_TRUE((*model)->info().rules_sha256.empty());
+  EXPECT_FALSE((*model)->uses_prior_findings());
+  // The meta byte comes just before the hash seed: with the rules bit set, a version-2 file is
+  // refused (version 3 introduced that bit).
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::uint8_t meta = (*model)->info().features.meta;
+  const std::uint32_t seed = (*model)->info().features.hash_seed;
+  std::string seed_bytes(4, '\0');
+  std::memcpy(seed_bytes.data(), &seed, 4);
+  const auto at = bytes.find(seed_bytes);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(static_cast<std::uint8_t>(bytes[at - 1]), meta);
+  bytes[at - 1] = static_cast<char>(meta | kMetaRules);
+  auto bad = Model::from_bytes(bytes, "v2", false);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);
 }
 
 TEST(ModelDetector, LabelsOfOneCategoryMakeOneFindingWithTheirSummedProbability) {
