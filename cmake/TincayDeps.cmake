@@ -12,6 +12,8 @@ pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
 # Scale-out (docs/scaling.md): PostgreSQL store (libpq) and the NATS JetStream client (cnats).
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(NATS REQUIRED IMPORTED_TARGET libnats)
+# PNG charts of tincay trends --plot (src/analytics/plot_png.cc).
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-ft freetype2)
 # Rule matching uses Hyperscan where it exists (x86-64); elsewhere the portable matcher serves the
 # same interface (src/detect/rules/matcher.h).
 option(TINCAY_WITH_HYPERSCAN "Match rule packs with Hyperscan when libhs is available" ON)

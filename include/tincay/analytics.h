@@ -184,8 +184,15 @@ struct TrendsReport {
 
 // Reads rollup cells (usually Store::trend_cells).
 using TrendCellReader = std::function<Result<std::vector<TrendCell>>(const TrendCellQuery&)>;
+// Hands the cells a read selects to a visitor one at a time, in trend_cells order (usually
+// Store::visit_trend_cells); an error from the visitor stops the read and is returned.
+using TrendCellVisitor = std::function<Status(const TrendCell&)>;
+using TrendCellStream = std::function<Status(const TrendCellQuery&, const TrendCellVisitor&)>;
 
-// Builds the report for options.from..options.to. Errors: invalid options, or the reader's.
+// Builds the report for options.from..options.to. Errors: invalid options, or the stream's.
+// Never holds more than a few thousand cells: a month of hour cells streams through.
+Result<TrendsReport> compute_trends(const TrendCellStream& stream, const TrendsOptions& options);
+// The same report from a reader that returns each read's cells at once (slower on big ranges).
 Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOptions& options);
 
 // The report as the JSON of GET /v1/trends (api/openapi.json, schema Trends).
@@ -194,5 +201,11 @@ std::string trends_to_json(const TrendsReport& report);
 std::string trends_to_text(const TrendsReport& report);
 // A self-contained SVG chart: volume per platform, top topics over time, emerging issues marked.
 std::string trends_to_svg(const TrendsReport& report);
+// The same chart as a PNG image, 960 pixels wide, drawn with cairo; text in the TrueType font at
+// `font_path` (DejaVu Sans has every Vietnamese letter). Errors: the font file cannot be loaded
+// (kNotFound, naming it), or drawing or encoding fails (kInternal, naming cairo's reason).
+inline constexpr const char* kChartFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+Result<std::string> trends_to_png(const TrendsReport& report,
+                                  const std::string& font_path = kChartFont);
 
 }  // namespace tincay

@@ -20,6 +20,7 @@
 #include "tincay/dedup.h"
 #include "tincay/detect.h"
 #include "tincay/normalize.h"
+#include "tincay/trend_rollup.h"
 
 namespace tincay {
 
@@ -36,6 +37,11 @@ struct PipelineOptions {
   // Time for posts without created_at (campaign windows); nullptr: the system clock. Must outlive
   // the pipeline.
   const Clock* clock = nullptr;
+  // Trend rollups (docs/trends.md): when on, process_batch can also say what each post adds to
+  // the rollups, from the text it normalized anyway. `emotion_model` as TrendRollup::create takes
+  // it ("" the bundled model when present, "none", or a path).
+  bool trends = false;
+  std::string emotion_model;
 };
 
 class Pipeline {
@@ -50,10 +56,16 @@ class Pipeline {
   // stream: calls are serialized, and decisions do not depend on the pool's size. process() alone
   // never feeds the campaign index (a single post is not a stream).
   std::vector<Decision> process_batch(const std::vector<Post>& posts, ThreadPool& pool) const;
+  // The same, and (*trends)[i] is what posts[i] adds to the trend rollups (posts without
+  // created_at count at the clock's now). Without options.trends, *trends is left empty.
+  std::vector<Decision> process_batch(const std::vector<Post>& posts, ThreadPool& pool,
+                                      std::vector<TrendPost>* trends) const;
 
   const Policy& policy() const { return policy_; }
   // The normalizer every post goes through first (the rule playground shows its output).
   const Normalizer& normalizer() const { return normalizer_; }
+  // The trend rollup step; null unless options.trends.
+  const TrendRollup* trend_rollup() const { return trend_rollup_.get(); }
 
  private:
   Pipeline(Normalizer normalizer, Policy policy)
@@ -66,6 +78,8 @@ class Pipeline {
   // Stateful across batches (see process_batch); the mutex keeps concurrent batches whole.
   SystemClock system_clock_;
   std::unique_ptr<CampaignIndex> campaign_;
+  std::unique_ptr<TrendRollup> trend_rollup_;
+  const Clock* clock_ = nullptr;
   mutable std::mutex campaign_mutex_;
 };
 

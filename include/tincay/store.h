@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,18 @@ struct StoredScan {
   const TrendPost* trend = nullptr;
 };
 
+// What rebuilding the trend rollups needs of one stored post.
+struct TrendSource {
+  Post post;                       // id, platform, author_key, created_at/created_unix, text
+  std::vector<Category> flagged;   // the stored decision's flagged categories (score >= 0.5)
+  std::int64_t ingested_unix = 0;  // when it was first stored: the time of a post without one
+};
+// Fills out[i] with what page[i] adds to the rollups; an error aborts the rebuild.
+using TrendContributor =
+    std::function<Status(const std::vector<TrendSource>& page, std::vector<TrendPost>& out)>;
+// Told after each page: posts done so far, posts in all.
+using TrendProgress = std::function<void(std::int64_t done, std::int64_t total)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -46,12 +59,17 @@ class Store {
   virtual Result<bool> remove_claim(const std::string& id) = 0;
 
   // Trend rollups (include/tincay/core/trends.h, docs/trends.md). put_scans buffers the
-  // TrendPosts of new posts; this writes the buffer into the rollup cells (a store may also
-  // flush on its own as the buffer grows). Call it before closing a store after put_scans.
+  // TrendPosts of posts it newly inserted (a post already stored counts nothing, so a redelivered
+  // or re-scanned post is counted once); this writes the buffer into the rollup cells. A store
+  // also flushes on its own after 100,000 posts, 400,000 cells or 30 seconds (at the next
+  // put_scans), and before its own trend_cells reads. Call it before closing a store after
+  // put_scans, and when idle.
   virtual Status flush_trends() { return ok_status(); }
   // Adds cells into the rollups (posts summed, author sketches merged), all or nothing: for
   // rebuilding rollups and loading pre-aggregated ones (the benchmark). Bypasses the new-post
   // check of put_scans, so the caller must not add a post twice.
+  // By value: the stores merge the stored counts into the cells they are given.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param)
   virtual Status add_trend_cells(std::vector<TrendCell> cells) {
     (void)cells;
     return make_error(ErrorCode::kInvalidArgument, "this store keeps no trend rollups");
@@ -60,6 +78,28 @@ class Store {
   // fails with kInvalidArgument.
   virtual Result<std::vector<TrendCell>> trend_cells(const TrendCellQuery& query) {
     (void)query;
+    return make_error(ErrorCode::kInvalidArgument, "this store keeps no trend rollups");
+  }
+  // Hands the cells trend_cells(query) selects to `each`, one at a time and in the same order,
+  // without building them all in memory (a month of hour cells is a million); a cell is valid
+  // only during its call. An error from `each` stops the read and is returned.
+  virtual Status visit_trend_cells(const TrendCellQuery& query,
+                                   const std::function<Status(const TrendCell&)>& each) {
+    auto cells = trend_cells(query);
+    if (!cells) return cells.error();
+    for (const TrendCell& c : *cells) TINCAY_TRY(each(c));
+    return ok_status();
+  }
+  // Recomputes every rollup cell from the stored posts in one transaction: deletes the cells,
+  // hands the stored posts (in id order, `page_size` at a time) to `contribute`, and adds what
+  // it returns. Readers see the old cells until it commits; any error leaves them as they were.
+  // Rollup flushes of other writers wait until it commits; run it with writers stopped, since
+  // posts they stored but had not flushed yet would be counted twice. `progress` may be empty.
+  virtual Status rebuild_trends(const TrendContributor& contribute, const TrendProgress& progress,
+                                std::size_t page_size = 2048) {
+    (void)contribute;
+    (void)progress;
+    (void)page_size;
     return make_error(ErrorCode::kInvalidArgument, "this store keeps no trend rollups");
   }
 };

@@ -1,6 +1,6 @@
 // Burst detection: z-scores against each series' own recent baseline (tincay/analytics.h).
+#include <algorithm>
 #include <cmath>
-#include <deque>
 
 #include "tincay/analytics.h"
 
@@ -9,6 +9,7 @@ namespace tincay {
 std::vector<Burst> detect_bursts(const std::vector<std::int64_t>& counts,
                                  const BurstOptions& options,
                                  const std::vector<std::int64_t>* totals) {
+  if (counts.empty()) return {};
   const std::size_t window = options.baseline == 0 ? 48 : options.baseline;
   // A baseline needs some history; before that nothing can be called unusual.
   const std::size_t min_history = std::max<std::size_t>(3, window / 4);
@@ -19,13 +20,55 @@ std::vector<Burst> detect_bursts(const std::vector<std::int64_t>& counts,
     return by_share ? std::max(1.0, static_cast<double>((*totals)[t])) : 1.0;
   };
   std::vector<Burst> bursts;
-  std::deque<double> history;  // the last `window` rates (counts / volume) outside bursts
+  // The last `window` rates (counts / volume) outside bursts, a ring: oldest at `head`. Summed
+  // oldest first, as the order of floating-point additions decides the last bits of z.
+  std::vector<double> history(window, 0.0);
+  std::size_t head = 0;
+  std::size_t filled = 0;
+  auto for_each_rate = [&](auto&& f) {
+    const std::size_t first_part = std::min(filled, window - head);
+    for (std::size_t i = head; i < head + first_part; ++i) f(history[i]);
+    for (std::size_t i = 0; i < filled - first_part; ++i) f(history[i]);
+  };
+  // A cheap upper bound on z decides most buckets without the O(window) mean and variance.
+  // With expected = mean * volume >= 0, z <= (x - expected) / sqrt(expected + 1) whenever
+  // x >= expected, and that bound falls as expected grows; so a lower bound on the mean (from a
+  // running sum of the window, less a margin far above its rounding error) bounds z from above.
+  // When that bound is clearly below z_start, z < z_start: no alarm (z_start <= z_alarm), and
+  // z_of only matters through z_of >= z_start, so the bound can stand in for z. Every other
+  // bucket gets the exact z, computed as it always was.
+  const bool use_bound = options.z_start > 0 && options.z_start <= options.z_alarm &&
+                         window <= 4096;  // 3 * window^2 * 2^-53 stays far below the margin
+  double running_sum = 0.0;               // the window's rates, kept by adding and subtracting
+  double largest_rate = 0.0;
+  bool negative = false;  // counts are never negative; if one is, the bound is not used
+  std::size_t since_resum = 0;
   std::vector<double> z_of(counts.size(), 0.0);
   bool in_burst = false;
   Burst current;
   double frozen_mean = 0.0;  // baseline rate at the alarm
   double frozen_var = 0.0;
   std::size_t last_end = 0;  // a burst never starts before the previous one ended
+
+  auto push_rate = [&](double rate) {
+    negative = negative || rate < 0;
+    largest_rate = std::max(largest_rate, rate);
+    if (filled < window) {
+      history[(head + filled) % window] = rate;
+      ++filled;
+      running_sum += rate;
+    } else {
+      running_sum += rate - history[head];
+      history[head] = rate;  // the oldest rate leaves
+      head = (head + 1) % window;
+    }
+    // Summed afresh every `window` rates, so rounding errors of the updates never pile up.
+    if (++since_resum >= window) {
+      since_resum = 0;
+      running_sum = 0.0;
+      for_each_rate([&running_sum](double h) { running_sum += h; });
+    }
+  };
 
   auto z_score = [&](std::size_t t, double mean, double var) {
     const double v = volume(t);
@@ -55,13 +98,24 @@ std::vector<Burst> detect_bursts(const std::vector<std::int64_t>& counts,
       last_end = t;
       in_burst = false;
     }
+    if (use_bound && !negative && filled >= min_history) {
+      const double margin = 1e-6 * largest_rate;
+      const double mean_low = std::max(0.0, (running_sum - margin) / static_cast<double>(filled));
+      const double expected_low = mean_low * volume(t);
+      const double bound = (x - expected_low) / std::sqrt(expected_low + 1.0);
+      if (bound * (1.0 + 1e-9) + 1e-9 < options.z_start * (1.0 - 1e-6)) {
+        z_of[t] = bound;
+        push_rate(x / volume(t));
+        continue;
+      }
+    }
     double mean = 0.0;
     double var = 0.0;
-    for (const double h : history) mean += h;
-    if (!history.empty()) mean /= static_cast<double>(history.size());
-    for (const double h : history) var += (h - mean) * (h - mean);
-    if (history.size() > 1) var /= static_cast<double>(history.size() - 1);
-    const bool has_baseline = history.size() >= min_history;
+    for_each_rate([&mean](double h) { mean += h; });
+    if (filled > 0) mean /= static_cast<double>(filled);
+    for_each_rate([&var, mean](double h) { var += (h - mean) * (h - mean); });
+    if (filled > 1) var /= static_cast<double>(filled - 1);
+    const bool has_baseline = filled >= min_history;
     const auto [z, expected] = has_baseline ? z_score(t, mean, var) : std::pair{0.0, 0.0};
     z_of[t] = z;
     if (has_baseline && z >= options.z_alarm && counts[t] >= options.min_posts &&
@@ -80,8 +134,7 @@ std::vector<Burst> detect_bursts(const std::vector<std::int64_t>& counts,
       frozen_var = var;
       continue;
     }
-    history.push_back(x / volume(t));
-    if (history.size() > window) history.pop_front();
+    push_rate(x / volume(t));
   }
   if (in_burst) {
     current.end = counts.size();

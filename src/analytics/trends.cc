@@ -2,6 +2,7 @@
 // every shown number backed by at least k distinct authors (tincay/analytics.h).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -75,6 +76,27 @@ class UnionFind {
   std::vector<std::size_t> size_;
 };
 
+// The cells of a small read (sums, a few hundred keys), kept.
+Result<std::vector<TrendCell>> read_all(const TrendCellStream& stream, const TrendCellQuery& q) {
+  std::vector<TrendCell> out;
+  TINCAY_TRY(stream(q, [&out](const TrendCell& c) {
+    out.push_back(c);
+    return ok_status();
+  }));
+  return out;
+}
+
+// Per-bucket counts of one phrase, for burst detection and topic series. The distinct-author
+// lower bound is kept as a byte, clamped at 255: it is only compared with k <= 65.
+struct PhraseSeries {
+  std::vector<std::int64_t> posts;
+  std::vector<std::uint8_t> lower;
+};
+
+std::uint8_t clamp_lower(std::int64_t lower) {
+  return static_cast<std::uint8_t>(std::clamp<std::int64_t>(lower, 0, 255));
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_trend_time(std::string_view text) {
@@ -107,6 +129,17 @@ Status validate_trends_options(const TrendsOptions& o) {
 }
 
 Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOptions& options) {
+  return compute_trends(
+      TrendCellStream([&read](const TrendCellQuery& q, const TrendCellVisitor& each) -> Status {
+        auto cells = read(q);
+        if (!cells) return cells.error();
+        for (const TrendCell& c : *cells) TINCAY_TRY(each(c));
+        return ok_status();
+      }),
+      options);
+}
+
+Result<TrendsReport> compute_trends(const TrendCellStream& stream, const TrendsOptions& options) {
   TINCAY_TRY(validate_trends_options(options));
   TrendsReport report;
   report.options = options;
@@ -131,13 +164,11 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   q.from = o.from;
   q.to = o.to;
   q.dims = {TrendDim::kPlatform, TrendDim::kCategory, TrendDim::kEmotion};
-  auto volume_cells = read(q);
-  if (!volume_cells) return volume_cells.error();
   std::map<std::pair<TrendDim, std::string>, SeriesAcc> series;
   std::vector<std::int64_t> total_posts(nb, 0);
   std::vector<AuthorSketch> total_authors(nb);
-  for (const TrendCell& c : *volume_cells) {
-    if (c.bucket < o.from || c.bucket >= o.to) continue;
+  TINCAY_TRY(stream(q, [&](const TrendCell& c) {
+    if (c.bucket < o.from || c.bucket >= o.to) return ok_status();
     const auto b = static_cast<std::size_t>((c.bucket - o.from) / size);
     SeriesAcc& acc = series[{c.dim, c.key}];
     if (acc.posts.empty()) {
@@ -151,7 +182,8 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
       total_posts[b] += c.posts;
       total_authors[b].merge(c.authors);
     }
-  }
+    return ok_status();
+  }));
   for (std::size_t b = 0; b < nb; ++b) {
     report.total.push_back(
         shown(total_posts[b], static_cast<std::int64_t>(total_authors[b].lower_bound())));
@@ -200,13 +232,13 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   TrendCellQuery sum_query = dq;
   sum_query.sum_over_buckets = true;
   sum_query.dims = {TrendDim::kPlatform};
-  auto totals = read(sum_query);
+  auto totals = read_all(stream, sum_query);
   if (!totals) return totals.error();
   double n_posts = 0;
   for (const TrendCell& c : *totals) n_posts += static_cast<double>(c.posts);
   sum_query.dims = {TrendDim::kPhrase};
   sum_query.limit = kCandidatePhrases;
-  totals = read(sum_query);
+  totals = read_all(stream, sum_query);
   if (!totals) return totals.error();
   std::unordered_map<std::string, std::int64_t> phrase_posts;
   std::vector<std::string> syllables;
@@ -222,7 +254,7 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   sum_query.dims = {TrendDim::kSyllable};
   sum_query.limit = 0;
   sum_query.keys = std::move(syllables);
-  totals = read(sum_query);
+  totals = read_all(stream, sum_query);
   if (!totals) return totals.error();
   std::unordered_map<std::string, std::int64_t> syllable_posts;
   for (const TrendCell& c : *totals) syllable_posts[c.key] += c.posts;
@@ -259,10 +291,11 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
     aq.dims = {TrendDim::kPhrase};
     aq.with_authors = true;
     for (const Scored& s : scored) aq.keys.push_back(s.phrase);
-    auto cells = read(aq);
-    if (!cells) return cells.error();
     std::unordered_map<std::string, AuthorSketch> authors;
-    for (const TrendCell& c : *cells) authors[c.key].merge(c.authors);
+    TINCAY_TRY(stream(aq, [&authors](const TrendCell& c) {
+      authors[c.key].merge(c.authors);
+      return ok_status();
+    }));
     for (const Scored& s : scored) {
       if (report.phrases.size() >= o.top) break;
       if (!authors[s.phrase].at_least(o.k)) {
@@ -282,25 +315,54 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   pq.to = o.to;
   pq.dims = {TrendDim::kPhrase, TrendDim::kPlatform};
   pq.with_authors = false;
-  auto phrase_cells = read(pq);
-  if (!phrase_cells) return phrase_cells.error();
   std::vector<std::int64_t> all_posts(nb + w, 0);  // every post per bucket, for burst baselines
-  std::unordered_map<std::string, SeriesAcc> phrase_series;
-  for (const TrendCell& c : *phrase_cells) {
-    if (c.bucket < pq.from || c.bucket >= pq.to) continue;
-    if (c.dim == TrendDim::kPlatform) {
-      all_posts[static_cast<std::size_t>((c.bucket - pq.from) / size)] += c.posts;
-      continue;
+  // Phrases interned in order of first appearance; a month of hour cells (a million) streams
+  // through this without being kept.
+  std::unordered_map<std::string, std::size_t> phrase_ids;
+  std::vector<std::string> phrase_names;
+  std::vector<PhraseSeries> phrase_series;
+  // A store hands each bucket's phrases over in key order, mostly the same phrases as the
+  // bucket before: following the previous bucket's sequence finds most ids without hashing.
+  // Any other order is still right, only slower.
+  std::vector<std::size_t> previous_order;
+  std::vector<std::size_t> current_order;
+  std::size_t cursor = 0;
+  std::int64_t current_bucket = std::numeric_limits<std::int64_t>::min();
+  auto phrase_id = [&](const std::string& key) {
+    while (cursor < previous_order.size()) {
+      const int order = phrase_names[previous_order[cursor]].compare(key);
+      if (order == 0) return previous_order[cursor++];
+      if (order > 0) break;
+      ++cursor;
     }
-    SeriesAcc& acc = phrase_series[c.key];
-    if (acc.posts.empty()) {
-      acc.posts.assign(nb + w, 0);
-      acc.lower.assign(nb + w, 0);
+    const auto [it, added] = phrase_ids.try_emplace(key, phrase_series.size());
+    if (added) {
+      phrase_names.push_back(key);
+      phrase_series.push_back(
+          PhraseSeries{std::vector<std::int64_t>(nb + w, 0), std::vector<std::uint8_t>(nb + w, 0)});
     }
+    return it->second;
+  };
+  TINCAY_TRY(stream(pq, [&](const TrendCell& c) {
+    if (c.bucket < pq.from || c.bucket >= pq.to) return ok_status();
     const auto b = static_cast<std::size_t>((c.bucket - pq.from) / size);
+    if (c.dim == TrendDim::kPlatform) {
+      all_posts[b] += c.posts;
+      return ok_status();
+    }
+    if (c.bucket != current_bucket) {
+      current_bucket = c.bucket;
+      if (!current_order.empty()) previous_order.swap(current_order);
+      current_order.clear();
+      cursor = 0;
+    }
+    const std::size_t id = phrase_id(c.key);
+    current_order.push_back(id);
+    PhraseSeries& acc = phrase_series[id];
     acc.posts[b] += c.posts;
-    acc.lower[b] = std::max(acc.lower[b], c.authors_lower);
-  }
+    acc.lower[b] = std::max(acc.lower[b], clamp_lower(c.authors_lower));
+    return ok_status();
+  }));
 
   // 4. Topics: the top phrases clustered by how often they share a post (NPMI over the day
   // cells' co-occurring pairs), single linkage with a size limit.
@@ -318,17 +380,16 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
         cq.keys.push_back(std::min(a, b) + '\t' + std::max(a, b));
       }
     }
-    auto pair_cells = read(cq);
-    if (!pair_cells) return pair_cells.error();
     std::map<std::pair<std::size_t, std::size_t>, std::int64_t> together;
-    for (const TrendCell& c : *pair_cells) {
+    TINCAY_TRY(stream(cq, [&](const TrendCell& c) {
       const auto tab = c.key.find('\t');
-      if (tab == std::string::npos) continue;
+      if (tab == std::string::npos) return ok_status();
       const auto a = index.find(c.key.substr(0, tab));
       const auto b = index.find(c.key.substr(tab + 1));
-      if (a == index.end() || b == index.end()) continue;
+      if (a == index.end() || b == index.end()) return ok_status();
       together[{std::min(a->second, b->second), std::max(a->second, b->second)}] += c.posts;
-    }
+      return ok_status();
+    }));
     struct Edge {
       double npmi;
       std::size_t a, b;
@@ -366,13 +427,14 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
       std::int64_t mentions = 0;
       for (const std::size_t i : list) {
         t.phrases.push_back(report.phrases[i].phrase);
-        const auto it = phrase_series.find(report.phrases[i].phrase);
-        if (it == phrase_series.end()) continue;
+        const auto it = phrase_ids.find(report.phrases[i].phrase);
+        if (it == phrase_ids.end()) continue;
+        const PhraseSeries& ps = phrase_series[it->second];
         for (std::size_t b = 0; b < nb; ++b) {
-          sums[b] += it->second.posts[w + b];
+          sums[b] += ps.posts[w + b];
           // The union of the phrases' authors has at least as many as the largest one.
-          lower[b] = std::max(lower[b], it->second.lower[w + b]);
-          mentions += it->second.posts[w + b];
+          lower[b] = std::max<std::int64_t>(lower[b], ps.lower[w + b]);
+          mentions += ps.posts[w + b];
         }
       }
       for (std::size_t b = 0; b < nb; ++b) t.series.push_back(shown(sums[b], lower[b]));
@@ -407,14 +469,13 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
         for (const std::string& l : labels) sq.keys.push_back(p + '\t' + l);
       }
     }
-    auto cells = read(sq);
-    if (!cells) return cells.error();
     std::unordered_map<std::string, std::pair<std::int64_t, AuthorSketch>> by_key;
-    for (const TrendCell& c : *cells) {
+    TINCAY_TRY(stream(sq, [&by_key](const TrendCell& c) {
       auto& [posts, authors] = by_key[c.key];
       posts += c.posts;
       authors.merge(c.authors);
-    }
+      return ok_status();
+    }));
     for (TrendTopic& t : report.topics) {
       std::vector<std::int64_t> posts(labels.size(), 0);
       std::vector<AuthorSketch> authors(labels.size());
@@ -451,12 +512,19 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   TINCAY_TRY(shares(TrendDim::kPhraseCategory, category_names, false));
 
   // 5. Emerging issues: bursts of single phrases whose alarm falls inside the range.
-  for (const auto& [phrase, acc] : phrase_series) {
-    std::int64_t in_range = 0;
-    for (std::size_t b = w; b < w + nb; ++b) in_range += acc.posts[b];
-    if (in_range < o.burst.min_posts) continue;
-    BurstOptions bo = o.burst;
-    bo.baseline = w;
+  // An alarm needs x >= min_posts, and z <= x - expected <= x and x >= min_ratio * (expected + 1)
+  // give x >= z_alarm and x >= min_ratio: a phrase with no bucket in the range that large cannot
+  // raise an alarm there, whatever its baseline, and is skipped.
+  const double alarm_floor =
+      std::max({static_cast<double>(o.burst.min_posts), o.burst.z_alarm, o.burst.min_ratio});
+  BurstOptions bo = o.burst;
+  bo.baseline = w;
+  for (std::size_t id = 0; id < phrase_series.size(); ++id) {
+    const PhraseSeries& acc = phrase_series[id];
+    const std::string& phrase = phrase_names[id];
+    const auto peak =
+        std::max_element(acc.posts.begin() + static_cast<std::ptrdiff_t>(w), acc.posts.end());
+    if (peak == acc.posts.end() || static_cast<double>(*peak) < alarm_floor) continue;
     for (const Burst& burst : detect_bursts(acc.posts, bo, &all_posts)) {
       if (burst.alarm < w) continue;
       if (acc.lower[burst.alarm] < k) {  // the alarm bucket itself must be shown
@@ -478,7 +546,8 @@ Result<TrendsReport> compute_trends(const TrendCellReader& read, const TrendsOpt
   }
   std::sort(report.emerging.begin(), report.emerging.end(),
             [](const EmergingIssue& x, const EmergingIssue& y) {
-              return x.z != y.z ? x.z > y.z : x.phrase < y.phrase;
+              if (x.z != y.z) return x.z > y.z;
+              return x.phrase != y.phrase ? x.phrase < y.phrase : x.started_at < y.started_at;
             });
   if (report.emerging.size() > o.max_emerging) report.emerging.resize(o.max_emerging);
   return report;

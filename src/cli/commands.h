@@ -28,6 +28,8 @@ int run_check(const std::vector<std::string>& args);    // exits 1 when the draf
 int run_serve(const std::vector<std::string>& args);    // tincay serve: the HTTP API
 int run_keys(const std::vector<std::string>& args);     // tincay keys create|list|revoke
 int run_trends(const std::vector<std::string>& args);   // tincay trends: aggregate trends
+// tincay trends rebuild: recompute the rollups from the stored posts (src/cli/trends_rebuild.cc)
+int run_trends_rebuild(const std::vector<std::string>& args);
 int run_audit(const std::vector<std::string>& args);    // tincay audit verify
 int run_publish(const std::vector<std::string>& args);  // tincay publish: posts -> JetStream
 int run_worker(const std::vector<std::string>& args);   // tincay worker: JetStream -> store

@@ -22,7 +22,6 @@
 #include "src/cli/batch_writer.h"
 #include "src/cli/commands.h"
 #include "src/cli/progress.h"
-#include "src/cli/trend_rollup.h"
 
 namespace tincay::cli {
 namespace {
@@ -65,10 +64,9 @@ struct Counters {
 class ScanRun {
  public:
   ScanRun(const Pipeline& pipeline, Store* store, std::FILE* out, std::FILE* rejects,
-          std::size_t threads, bool quiet, const TrendRollup* trends = nullptr)
+          std::size_t threads, bool quiet)
       : pipeline_(pipeline),
         store_(store),
-        trends_(trends),
         rejects_(rejects),
         pool_(threads),
         progress_(quiet ? nullptr : stderr, clock_),
@@ -137,14 +135,13 @@ class ScanRun {
   }
 
   void process(ScannedBatch& batch) {
-    batch.decisions = pipeline_.process_batch(batch.posts, pool_);
+    // With trends on, the pipeline also says what each post adds to the rollups (the store
+    // counts the new ones).
+    batch.decisions = pipeline_.process_batch(batch.posts, pool_, &batch.trends);
     batch.lines.resize(batch.decisions.size());
     pool_.parallel_for(batch.decisions.size(), [&](std::size_t, std::size_t i) {
       batch.lines[i] = decision_to_json(batch.decisions[i], batch.posts[i].text);
     });
-    if (trends_ != nullptr) {
-      trends_->contributions(batch.posts, batch.decisions, pool_, clock_.now_unix(), batch.trends);
-    }
     for (const Decision& d : batch.decisions) {
       ++counters_.accepted;
       ++counters_.actions[static_cast<std::size_t>(d.action)];
@@ -154,7 +151,6 @@ class ScanRun {
 
   const Pipeline& pipeline_;
   Store* store_;
-  const TrendRollup* trends_;
   std::FILE* rejects_;
   ThreadPool pool_;
   SystemClock clock_;
@@ -260,6 +256,8 @@ int run_scan(const std::vector<std::string>& argv) {
   PipelineOptions options;
   options.data_dir = resolve_data_dir(args.get("--data-dir").value_or(""));
   if (Status s = configure_claims_and_campaigns(args, db_path, options); !s) return fail(s.error());
+  options.trends = !no_db && !args.has("--no-trends");
+  options.emotion_model = args.get("--emotion-model").value_or("");
   auto pipeline = Pipeline::create(options);
   if (!pipeline) return fail(pipeline.error());
 
@@ -289,14 +287,7 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::vector<std::string> inputs = args.positional;
   if (inputs.empty()) inputs.emplace_back("-");
-  std::unique_ptr<TrendRollup> trends;
-  if (store && !args.has("--no-trends")) {
-    auto created = TrendRollup::create((*pipeline)->normalizer(), options.data_dir,
-                                       args.get("--emotion-model").value_or(""));
-    if (!created) return fail(created.error());
-    trends = std::move(*created);
-  }
-  ScanRun run(**pipeline, store.get(), out, rejects_file.get(), threads, quiet, trends.get());
+  ScanRun run(**pipeline, store.get(), out, rejects_file.get(), threads, quiet);
   IngestOptions ingest;
   int status = kExitOk;
   for (const std::string& input : inputs) {

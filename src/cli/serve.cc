@@ -10,10 +10,10 @@
 
 #include "tincay/ingest.h"
 #include "tincay/store.h"
+#include "tincay/trend_rollup.h"
 
 #include "src/cli/args.h"
 #include "src/cli/commands.h"
-#include "src/cli/trend_rollup.h"
 
 namespace tincay::cli {
 namespace {
@@ -112,6 +112,7 @@ int run_serve(const std::vector<std::string>& argv) {
   options.rate_burst = 2.0 * static_cast<double>(rate);
   options.timeout_seconds = static_cast<unsigned>(timeout);
   options.pipeline.data_dir = resolve_data_dir(args.get("--data-dir").value_or(""));
+  options.pipeline.trends = true;  // POST /v1/scan feeds the trend rollups (docs/trends.md)
   if (options.trends_k < kMinK || options.trends_k > kMaxK) {
     return fail(make_error(ErrorCode::kInvalidArgument, "--trends-k must be between 5 and 65"));
   }

@@ -49,6 +49,7 @@ options:
   --data-dir DIR      rules and data files (default: found next to the binary)
   --claims FILE, --campaign-authors N, --campaign-window S, --no-campaigns   as for tincay scan
                       (campaigns are detected per worker: see docs/scaling.md)
+  --no-trends, --emotion-model F   as for tincay scan: stored posts feed the trend rollups
   --quiet             no summary
 exit status: 0 after SIGINT/SIGTERM or idle exit, 2 usage error, 1 fatal error
 )";
@@ -85,6 +86,7 @@ class Worker {
         continue;
       }
       if (fetched->empty()) {
+        flush_trends();  // idle: hold no rollup counts back
         if (idle_exit > 0 && clock_.monotonic_seconds() - last_message >= idle_exit) break;
         continue;
       }
@@ -92,6 +94,7 @@ class Worker {
       handle(std::move(fetched).value());
     }
     note(consumer_.flush());
+    flush_trends();
     return ok_status();
   }
 
@@ -129,14 +132,16 @@ class Worker {
     stats_.decode += t1 - t0;
     if (posts.empty()) return;
 
-    const std::vector<Decision> decisions = pipeline_.process_batch(posts, pool_);
+    std::vector<TrendPost> trends;  // what each post adds to the rollups, when they are on
+    const std::vector<Decision> decisions = pipeline_.process_batch(posts, pool_, &trends);
     std::vector<std::string> lines(decisions.size());
     pool_.parallel_for(decisions.size(), [&](std::size_t, std::size_t i) {
       lines[i] = decision_to_json(decisions[i], posts[i].text);
     });
     std::vector<StoredScan> batch(posts.size());
     for (std::size_t i = 0; i < posts.size(); ++i) {
-      batch[i] = StoredScan{&posts[i], &decisions[i], lines[i]};
+      batch[i] =
+          StoredScan{&posts[i], &decisions[i], lines[i], trends.empty() ? nullptr : &trends[i]};
     }
     const double t2 = clock_.monotonic_seconds();
     stats_.pipeline += t2 - t1;
@@ -170,6 +175,15 @@ class Worker {
     note(consumer_.flush());
     // Acknowledging (and, rarely, storing post by post) after the batch's transaction.
     stats_.ack += clock_.monotonic_seconds() - t3;
+  }
+
+  // Writes the rollup counts the store buffered. A failure (the database is down) loses those
+  // counts only, never posts: `tincay trends rebuild` restores them.
+  void flush_trends() {
+    if (Status s = store_.flush_trends(); !s) {
+      std::fprintf(stderr, "tincay worker: writing trend rollups: %s\n",
+                   s.error().to_string().c_str());
+    }
   }
 
   // A failed ack, nak or dead letter is not fatal: the message stays unacknowledged and comes
@@ -283,11 +297,12 @@ auto patiently(Open open, double patience, const std::atomic<bool>& stop) {
 
 int run_worker(const std::vector<std::string>& argv) {
   ArgSpec spec;
-  spec.flags = {"--quiet", "--help", "--no-campaigns"};
+  spec.flags = {"--quiet", "--help", "--no-campaigns", "--no-trends"};
   spec.with_value = {
-      "--nats",        "--store",          "--batch",  "--threads",          "--max-deliver",
-      "--ack-wait",    "--exit-when-idle", "--stream", "--consumer",         "--subject-prefix",
-      "--dead-prefix", "--data-dir",       "--claims", "--campaign-authors", "--campaign-window"};
+      "--nats",         "--store",          "--batch",  "--threads",          "--max-deliver",
+      "--ack-wait",     "--exit-when-idle", "--stream", "--consumer",         "--subject-prefix",
+      "--dead-prefix",  "--data-dir",       "--claims", "--campaign-authors", "--campaign-window",
+      "--emotion-model"};
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay worker: %s\n%s", parsed.error().message.c_str(), kWorkerHelp);
@@ -358,6 +373,8 @@ int run_worker(const std::vector<std::string>& argv) {
   if (!store) return fail(store.error());
   if (Status s = configure_claims_and_campaigns(args, location, options); !s)
     return fail(s.error());
+  options.trends = !args.has("--no-trends");
+  options.emotion_model = args.get("--emotion-model").value_or("");
   auto pipeline = Pipeline::create(options);
   if (!pipeline) return fail(pipeline.error());
   auto consumer = patiently([&] { return StreamConsumer::connect(stream); }, 60, stop);

@@ -21,6 +21,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const PipelineOptions& option
   p->detectors_.push_back(make_pii_detector());
   // Trained classifiers: every models/*.model of the data directory (docs/models.md). The
   // directory is optional (rules-only deployments); a model file that is there must load.
+  // Models come after rules and PII: `--meta rules` models read their findings from the list.
   if (auto model_files = list_model_files(options.data_dir + "/models"); !model_files.empty()) {
     auto models = load_model_detector(model_files);
     if (!models) return models.error();
@@ -33,9 +34,14 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const PipelineOptions& option
     p->detectors_.push_back(make_claim_detector(
         ClaimIndex::build(options.claims, p->normalizer_, std::move(claim_options))));
   }
+  p->clock_ = options.clock != nullptr ? options.clock : &p->system_clock_;
   if (options.campaigns) {
-    p->campaign_ = std::make_unique<CampaignIndex>(
-        options.campaign, options.clock != nullptr ? *options.clock : p->system_clock_);
+    p->campaign_ = std::make_unique<CampaignIndex>(options.campaign, *p->clock_);
+  }
+  if (options.trends) {
+    auto rollup = TrendRollup::create(p->normalizer_, options.data_dir, options.emotion_model);
+    if (!rollup) return rollup.error();
+    p->trend_rollup_ = std::move(rollup).value();
   }
 
   for (const auto& detector : p->detectors_) {
@@ -53,7 +59,34 @@ Decision Pipeline::process(const Post& post) const {
 
 std::vector<Decision> Pipeline::process_batch(const std::vector<Post>& posts,
                                               ThreadPool& pool) const {
+  return process_batch(posts, pool, nullptr);
+}
+
+std::vector<Decision> Pipeline::process_batch(const std::vector<Post>& posts, ThreadPool& pool,
+                                              std::vector<TrendPost>* trends) const {
   std::vector<Decision> decisions(posts.size());
+  if (trends != nullptr) trends->clear();
+  if (trends != nullptr && trend_rollup_) {
+    trends->resize(posts.size());
+  } else {
+    trends = nullptr;
+  }
+  // The rollup step reads the text the detectors saw: normalizing twice was most of its cost.
+  const std::int64_t now = trends != nullptr ? clock_->now_unix() : 0;
+  std::vector<std::vector<float>> scratch(trends != nullptr ? pool.size() : 0);
+  if (!campaign_ && trends != nullptr) {
+    std::vector<NormalizedText> texts(pool.size());  // one per worker, reused across its posts
+    pool.parallel_for(posts.size(), [&](std::size_t worker, std::size_t i) {
+      NormalizedText& text = texts[worker];
+      normalizer_.normalize(posts[i].text, text);
+      std::vector<Finding> findings;
+      for (const auto& detector : detectors_) detector->detect(posts[i], text, findings);
+      decisions[i] = policy_.decide(posts[i], std::move(findings), model_versions_);
+      (*trends)[i] =
+          trend_rollup_->contribution(posts[i], decisions[i], text, now, scratch[worker]);
+    });
+    return decisions;
+  }
   if (!campaign_) {
     pool.parallel_for(posts.size(), [&](std::size_t /*worker*/, std::size_t i) {
       decisions[i] = process(posts[i]);
@@ -74,8 +107,12 @@ std::vector<Decision> Pipeline::process_batch(const std::vector<Post>& posts,
       (void)campaign_->observe(posts[i], texts[i], findings[i]);
     }
   }
-  pool.parallel_for(posts.size(), [&](std::size_t /*worker*/, std::size_t i) {
+  pool.parallel_for(posts.size(), [&](std::size_t worker, std::size_t i) {
     decisions[i] = policy_.decide(posts[i], std::move(findings[i]), model_versions_);
+    if (trends != nullptr) {
+      (*trends)[i] =
+          trend_rollup_->contribution(posts[i], decisions[i], texts[i], now, scratch[worker]);
+    }
   });
   return decisions;
 }

@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
@@ -283,7 +284,8 @@ class Api::Impl {
     std::vector<Post> posts;
     std::vector<Decision> decisions;
     std::vector<std::string> lines;
-    std::vector<StoredScan> stored;  // points into posts, decisions and lines
+    std::vector<TrendPost> trends;   // rollup contributions (docs/trends.md), or empty
+    std::vector<StoredScan> stored;  // points into posts, decisions, lines and trends
     std::vector<AuditEntry> entries;
     Response response;  // sent once committed
     Api::Done done;
@@ -309,10 +311,10 @@ class Api::Impl {
     // The same calls as tincay scan: process_batch, then decision_to_json per post.
     if (posts.size() == 1) {
       ThreadPool inline_pool(1);  // no extra threads: the request's own thread does the work
-      w->decisions = pipeline_->process_batch(posts, inline_pool);
+      w->decisions = pipeline_->process_batch(posts, inline_pool, &w->trends);
     } else {
       std::lock_guard<std::mutex> lock(batch_mu_);
-      w->decisions = pipeline_->process_batch(posts, batch_pool_);
+      w->decisions = pipeline_->process_batch(posts, batch_pool_, &w->trends);
     }
     const std::vector<Decision>& decisions = w->decisions;
     w->lines.resize(decisions.size());
@@ -320,7 +322,8 @@ class Api::Impl {
     w->entries.reserve(decisions.size());
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       w->lines[i] = decision_to_json(decisions[i], posts[i].text);
-      w->stored[i] = StoredScan{&posts[i], &decisions[i], w->lines[i]};
+      w->stored[i] = StoredScan{&posts[i], &decisions[i], w->lines[i],
+                                w->trends.empty() ? nullptr : &w->trends[i]};
       w->entries.push_back(
           audit("decision", decisions[i].post_id, key, decision_audit(decisions[i], w->lines[i])));
     }
@@ -349,8 +352,20 @@ class Api::Impl {
   void write_loop() {
     std::unique_lock<std::mutex> lock(queue_mu_);
     for (;;) {
-      queue_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stop_ and nothing left
+      // Idle for a while, or stopping: write the trend rollups the store buffered (it also
+      // writes them every 30 seconds while busy), so an idle server holds none back.
+      queue_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        lock.unlock();
+        {
+          std::lock_guard<std::mutex> writer(writer_mu_);
+          // A failure loses these rollup counts only; `tincay trends rebuild` restores them.
+          (void)store_->flush_trends();
+        }
+        lock.lock();
+        if (stop_ && queue_.empty()) return;  // nothing left
+        continue;
+      }
       std::vector<std::unique_ptr<PendingWrite>> group;
       group.swap(queue_);
       lock.unlock();
@@ -666,7 +681,12 @@ class Api::Impl {
     Result<TrendsReport> report = make_error(ErrorCode::kInternal, "not run");
     {
       std::lock_guard<std::mutex> lock(writer_mu_);  // the rollups live on the writer connection
-      report = compute_trends([&](const TrendCellQuery& q) { return store_->trend_cells(q); }, t);
+      // Streamed: a month of hour cells is a million rows, too many to gather first.
+      report = compute_trends(
+          [&](const TrendCellQuery& q, const TrendCellVisitor& each) {
+            return store_->visit_trend_cells(q, each);
+          },
+          t);
     }
     if (!report) return from_error(report.error());
     return json_ok(trends_to_json(*report));

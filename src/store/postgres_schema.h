@@ -11,7 +11,7 @@ namespace tincay::pg {
 
 // Migration N brings the schema from version N to N + 1. Append; never edit a released one.
 // Types map SQLite INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, INTEGER PRIMARY KEY -> BIGINT
-// identity; everything else is the same.
+// identity, BLOB -> BYTEA; everything else is the same.
 inline constexpr const char* kMigrations[] = {
     R"sql(
 CREATE TABLE posts (
@@ -103,6 +103,21 @@ CREATE TABLE audit_log (
   hash      TEXT NOT NULL
 );
 CREATE INDEX decisions_decided ON decisions(decided_unix);
+)sql",
+    // 4: aggregate trend rollups (include/tincay/core/trends.h, docs/trends.md). Keys compare
+    // bytewise (COLLATE "C"), as in SQLite, so ties are pruned and ordered the same way.
+    R"sql(
+CREATE TABLE trend_cells (
+  level         BIGINT NOT NULL,
+  dim           BIGINT NOT NULL,
+  bucket        BIGINT NOT NULL,
+  key           TEXT COLLATE "C" NOT NULL,
+  posts         BIGINT NOT NULL,
+  authors_lower BIGINT NOT NULL,
+  authors       BYTEA NOT NULL,
+  PRIMARY KEY (level, dim, bucket, key)
+);
+CREATE INDEX trend_cells_key ON trend_cells(level, dim, key, bucket);
 )sql",
 };
 

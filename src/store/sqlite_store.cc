@@ -9,6 +9,8 @@
 #include "tincay/core/json_writer.h"
 #include "tincay/store.h"
 
+#include "src/store/trend_buffer.h"
+
 namespace tincay {
 namespace {
 
@@ -204,18 +206,27 @@ ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
     TINCAY_TRY(exec("COMMIT"));
     // Only committed posts reach the rollup buffer.
     for (const TrendPost* t : new_trends_) trend_buffer_.add(*t);
-    if (trend_buffer_.posts() >= kTrendFlushPosts || trend_buffer_.cells() >= kTrendFlushCells) {
-      return flush_trends();
-    }
+    if (trend_buffer_.due()) return flush_trends();
     return ok_status();
   }
 
   Status flush_trends() override {
-    if (trend_buffer_.posts() == 0) return ok_status();
+    if (trend_buffer_.empty()) return ok_status();
     return add_trend_cells(trend_buffer_.take());
   }
-  Status add_trend_cells(std::vector<TrendCell> cells) override;
+  Status add_trend_cells(std::vector<TrendCell> cells) override {
+    TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+    if (Status s = merge_trend_cells(cells); !s) {
+      (void)exec("ROLLBACK");
+      return s;
+    }
+    return exec("COMMIT");
+  }
+  Status rebuild_trends(const TrendContributor& contribute, const TrendProgress& progress,
+                        std::size_t page_size) override;
   Result<std::vector<TrendCell>> trend_cells(const TrendCellQuery& query) override;
+  Status visit_trend_cells(const TrendCellQuery& query,
+                           const std::function<Status(const TrendCell&)>& each) override;
   Result<std::vector<TrendCell>> trend_sums(const TrendCellQuery& query,
                                             const std::vector<TrendDim>& dims);
 
@@ -384,13 +395,12 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
     return ok_status();
   }
 
-  // The buffer is written after this many posts or cells; bounds memory, keeps writes batched.
-  static constexpr std::size_t kTrendFlushPosts = 100000;
-  static constexpr std::size_t kTrendFlushCells = 400000;
+  // Adds `cells` into trend_cells inside the caller's transaction.
+  Status merge_trend_cells(std::vector<TrendCell>& cells);
 
   sqlite3* db_;
   std::string path_;
-  TrendCellBuffer trend_buffer_;
+  PendingTrends trend_buffer_;
   std::vector<const TrendPost*> new_trends_;
   Statement post_exists_;
   Statement upsert_post_;
@@ -399,7 +409,7 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
   Statement insert_category_;
 };
 
-Status SqliteStore::add_trend_cells(std::vector<TrendCell> cells) {
+Status SqliteStore::merge_trend_cells(std::vector<TrendCell>& cells) {
   Statement read;
   Statement write;
   TINCAY_TRY(prepare(read,
@@ -408,11 +418,7 @@ Status SqliteStore::add_trend_cells(std::vector<TrendCell> cells) {
   TINCAY_TRY(prepare(write,
                      "INSERT OR REPLACE INTO trend_cells(level, dim, bucket, key, posts, "
                      "authors_lower, authors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  TINCAY_TRY(exec("BEGIN IMMEDIATE"));
-  auto fail = [&](Error e) {
-    (void)exec("ROLLBACK");
-    return e;
-  };
+  auto fail = [](Error e) { return e; };
   // (level, dim, bucket) groups with a cap that this flush grew; pruned below.
   std::vector<std::tuple<int, int, std::int64_t>> grown;
   for (TrendCell& c : cells) {
@@ -482,7 +488,95 @@ DELETE FROM trend_cells WHERE level = ?1 AND dim = ?2 AND bucket = ?3 AND key NO
     sqlite3_bind_int64(d, 4, static_cast<std::int64_t>(cap));
     if (Status st = step(d, "prune trend cells"); !st) return fail(st.error());
   }
-  return exec("COMMIT");
+  return ok_status();
+}
+
+Status SqliteStore::rebuild_trends(const TrendContributor& contribute,
+                                   const TrendProgress& progress, std::size_t page_size) {
+  // Posts this connection stored but had not flushed are among the posts read below.
+  (void)trend_buffer_.take();
+  Statement page;
+  // Flagged categories come from decision_categories (flagged = score >= 0.5, exactly the
+  // decision's statement categories).
+  TINCAY_TRY(prepare(page, R"sql(
+SELECT p.id, p.platform, p.author_key, p.created_at, p.created_unix, p.text, p.ingested_unix,
+       (SELECT group_concat(c.category, ',') FROM decision_categories c
+        WHERE c.post_id = p.id AND c.flagged = 1)
+FROM posts p WHERE p.id > ?1 ORDER BY p.id LIMIT ?2)sql"));
+  // One write transaction: readers keep seeing the old cells until COMMIT, and other writers
+  // wait (or time out) instead of interleaving their flushes.
+  TINCAY_TRY(exec("BEGIN IMMEDIATE"));
+  auto fail = [&](Error e) {
+    (void)exec("ROLLBACK");
+    return e;
+  };
+  if (Status s = exec("DELETE FROM trend_cells"); !s) return fail(s.error());
+  auto total = query_int("SELECT COUNT(*) FROM posts");
+  if (!total) return fail(total.error());
+  PendingTrends buffer;
+  std::vector<TrendSource> sources;
+  std::vector<TrendPost> trends;
+  std::string after;
+  std::int64_t done = 0;
+  auto column = [](sqlite3_stmt* s, int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return std::string(p != nullptr ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+  };
+  for (;;) {
+    sources.clear();
+    sqlite3_stmt* s = page.get();
+    bind_text(s, 1, after);
+    sqlite3_bind_int64(s, 2, static_cast<std::int64_t>(page_size == 0 ? 2048 : page_size));
+    for (;;) {
+      const int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return fail(db_error("read posts for the rollups"));
+      }
+      TrendSource src;
+      src.post.id = column(s, 0);
+      src.post.platform = column(s, 1);
+      src.post.author_key = column(s, 2);
+      src.post.created_at = column(s, 3);
+      if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+        src.post.created_unix = sqlite3_column_int64(s, 4);
+      }
+      src.post.text = column(s, 5);
+      src.ingested_unix = sqlite3_column_int64(s, 6);
+      const std::string flagged = column(s, 7);
+      for (std::size_t begin = 0; begin < flagged.size();) {
+        std::size_t end = flagged.find(',', begin);
+        if (end == std::string::npos) end = flagged.size();
+        if (auto c = parse_category(std::string_view(flagged).substr(begin, end - begin))) {
+          src.flagged.push_back(*c);
+        }
+        begin = end + 1;
+      }
+      sources.push_back(std::move(src));
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (sources.empty()) break;
+    after = sources.back().post.id;
+    trends.clear();
+    if (Status st = contribute(sources, trends); !st) return fail(st.error());
+    if (trends.size() != sources.size()) {
+      return fail(make_error(ErrorCode::kInternal, "rollup contributions do not match the posts"));
+    }
+    for (const TrendPost& t : trends) buffer.add(t);
+    if (buffer.full()) {
+      std::vector<TrendCell> cells = buffer.take();
+      if (Status st = merge_trend_cells(cells); !st) return fail(st.error());
+    }
+    done += static_cast<std::int64_t>(sources.size());
+    if (progress) progress(done, *total);
+  }
+  std::vector<TrendCell> cells = buffer.take();
+  if (Status st = merge_trend_cells(cells); !st) return fail(st.error());
+  if (Status st = exec("COMMIT"); !st) return fail(st.error());
+  if (progress && done == 0) progress(0, 0);
+  return ok_status();
 }
 
 Result<std::vector<TrendCell>> SqliteStore::trend_sums(const TrendCellQuery& query,
@@ -549,13 +643,29 @@ Result<std::vector<TrendCell>> SqliteStore::trend_sums(const TrendCellQuery& que
 }
 
 Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& query) {
+  std::vector<TrendCell> out;
+  TINCAY_TRY(visit_trend_cells(query, [&](const TrendCell& c) {
+    out.push_back(c);
+    return ok_status();
+  }));
+  return out;
+}
+
+Status SqliteStore::visit_trend_cells(const TrendCellQuery& query,
+                                      const std::function<Status(const TrendCell&)>& each) {
+  TINCAY_TRY(flush_trends());  // this connection's own writes are visible to its reads
   std::vector<TrendDim> dims = query.dims;
   if (dims.empty()) {
     for (std::size_t d = 0; d < kTrendDimCount; ++d) dims.push_back(static_cast<TrendDim>(d));
   }
   const std::string columns = query.with_authors ? "bucket, key, posts, authors_lower, authors"
                                                  : "bucket, key, posts, authors_lower";
-  if (query.sum_over_buckets) return trend_sums(query, dims);
+  if (query.sum_over_buckets) {
+    auto sums = trend_sums(query, dims);
+    if (!sums) return sums.error();
+    for (const TrendCell& c : *sums) TINCAY_TRY(each(c));
+    return ok_status();
+  }
   Statement by_range;
   Statement by_key;
   TINCAY_TRY(prepare(by_range, ("SELECT " + columns +
@@ -568,7 +678,8 @@ Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& qu
                               "dim = ?2 AND key = ?5 AND bucket >= ?3 AND bucket < ?4 "
                               "ORDER BY bucket")
                                  .c_str()));
-  std::vector<TrendCell> out;
+  // One cell reused for every row: no allocation per row once its key has grown.
+  TrendCell c;
   auto run = [&](sqlite3_stmt* s, TrendDim dim) -> Status {
     for (;;) {
       const int rc = sqlite3_step(s);
@@ -577,7 +688,6 @@ Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& qu
         sqlite3_reset(s);
         return db_error("read trend cells");
       }
-      TrendCell c;
       c.level = query.level;
       c.dim = dim;
       c.bucket = sqlite3_column_int64(s, 0);
@@ -595,7 +705,11 @@ Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& qu
         }
         c.authors = std::move(*sketch);
       }
-      out.push_back(std::move(c));
+      if (Status st = each(c); !st) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return st;
+      }
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -619,7 +733,7 @@ Result<std::vector<TrendCell>> SqliteStore::trend_cells(const TrendCellQuery& qu
       TINCAY_TRY(run(by_key.get(), dim));
     }
   }
-  return out;
+  return ok_status();
 }
 
 }  // namespace

@@ -86,6 +86,17 @@ TEST(TrendsCli, ShowsAggregatesFromKAuthorsOnlyAndCountsARescanOnce) {
   std::stringstream chart;
   chart << in.rdbuf();
   EXPECT_EQ(chart.str().rfind("<svg", 0), 0u);
+  // The same chart as a PNG image: a PNG signature, then the header chunk with the chart's size.
+  const std::string png = dir.path() + "/trends.png";
+  const CommandResult plotted = tincay({"trends", "--db", db, "--from", "2026-10-14", "--to",
+                                        "2026-10-15", "--bucket", "hour", "--plot", png});
+  ASSERT_EQ(plotted.exit_code, 0) << plotted.err;
+  std::ifstream png_in(png, std::ios::binary);
+  std::stringstream image;
+  image << png_in.rdbuf();
+  ASSERT_GT(image.str().size(), 24u);
+  EXPECT_EQ(image.str().substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(image.str().substr(12, 4), "IHDR");
 
   const CommandResult text = tincay(
       {"trends", "--db", db, "--from", "2026-10-14", "--to", "2026-10-15", "--bucket", "hour"});
@@ -100,7 +111,13 @@ TEST(TrendsCli, RejectsBadArguments) {
   EXPECT_EQ(tincay({"trends", "--db", db, "--k", "4"}).exit_code, 2);  // never below 5
   EXPECT_EQ(tincay({"trends", "--db", db, "--bucket", "week"}).exit_code, 2);
   EXPECT_EQ(tincay({"trends", "--db", db, "--from", "yesterday"}).exit_code, 2);
-  EXPECT_EQ(tincay({"trends", "--db", db, "--plot", dir.path() + "/x.png"}).exit_code, 2);
+  EXPECT_EQ(tincay({"trends", "--db", db, "--plot", dir.path() + "/x.gif"}).exit_code, 2);
+  // A chart that cannot be written is an error naming the file and the reason.
+  const std::string unwritable = dir.path() + "/no-such-dir/x.png";
+  const CommandResult r = tincay({"trends", "--db", db, "--plot", unwritable});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(unwritable), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
   EXPECT_EQ(tincay({"trends", "--db", dir.path() + "/missing.db"}).exit_code, 1);
 }
 

@@ -162,7 +162,7 @@ TEST_F(PostgresStoreTest, ConcurrentOpensMigrateOnce) {
   EXPECT_EQ(cluster_->query("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
                             "schema_version",
                             db),
-            "1,2,3");
+            "1,2,3,4");
 }
 
 TEST_F(PostgresStoreTest, NewerSchemaIsRefused) {

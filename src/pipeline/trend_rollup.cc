@@ -1,9 +1,9 @@
-#include "src/cli/trend_rollup.h"
+#include "tincay/trend_rollup.h"
 
 #include <algorithm>
 #include <filesystem>
 
-namespace tincay::cli {
+namespace tincay {
 
 std::string default_emotion_model_path(const std::string& data_dir) {
   return data_dir + "/models/emotion/vsmec.model";
@@ -37,27 +37,31 @@ std::string TrendRollup::emotion_model_name() const {
   return emotion_ ? emotion_->detector_name() : std::string();
 }
 
+TrendPost TrendRollup::contribution(const Post& post, const Decision& decision,
+                                    const NormalizedText& text, std::int64_t fallback_unix,
+                                    std::vector<float>& scratch) const {
+  std::string emotion;
+  if (emotion_) {
+    scratch.resize(emotion_->label_count());
+    emotion_->predict(text, scratch.data());
+    const auto best = static_cast<std::size_t>(std::max_element(scratch.begin(), scratch.end()) -
+                                               scratch.begin());
+    emotion = emotion_->info().labels[best];
+  }
+  return make_trend_post(post, decision, text, std::move(emotion), stop_words_, fallback_unix);
+}
+
 void TrendRollup::contributions(const std::vector<Post>& posts,
                                 const std::vector<Decision>& decisions, ThreadPool& pool,
-                                std::int64_t now_unix, std::vector<TrendPost>& out) const {
+                                std::int64_t fallback_unix, std::vector<TrendPost>& out) const {
   out.resize(posts.size());
   // One normalized-text buffer and probability vector per worker, reused across its posts.
   std::vector<NormalizedText> texts(pool.size());
-  std::vector<std::vector<float>> probs(pool.size());
+  std::vector<std::vector<float>> scratch(pool.size());
   pool.parallel_for(posts.size(), [&](std::size_t worker, std::size_t i) {
-    NormalizedText& text = texts[worker];
-    normalizer_.normalize(posts[i].text, text);
-    std::string emotion;
-    if (emotion_) {
-      std::vector<float>& p = probs[worker];
-      p.resize(emotion_->label_count());
-      emotion_->predict(text, p.data());
-      const auto best = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      emotion = emotion_->info().labels[best];
-    }
-    out[i] =
-        make_trend_post(posts[i], decisions[i], text, std::move(emotion), stop_words_, now_unix);
+    normalizer_.normalize(posts[i].text, texts[worker]);
+    out[i] = contribution(posts[i], decisions[i], texts[worker], fallback_unix, scratch[worker]);
   });
 }
 
-}  // namespace tincay::cli
+}  // namespace tincay
