@@ -39,6 +39,8 @@ enum class InputFormat { kJsonl, kCsv };
 
 // .csv (any case) is CSV; everything else, stdin included, is JSONL.
 InputFormat guess_format(std::string_view path);
+// The value of a --format option: "jsonl" (or "json") or "csv"; nullopt for anything else.
+std::optional<InputFormat> parse_input_format(std::string_view name);
 
 struct IngestOptions {
   // Records longer than this are rejected without being parsed (the reader skips to the next

@@ -238,11 +238,8 @@ int run_scan(const std::vector<std::string>& argv) {
 
   std::optional<InputFormat> format;
   if (auto f = args.get("--format")) {
-    if (*f == "jsonl" || *f == "json") {
-      format = InputFormat::kJsonl;
-    } else if (*f == "csv") {
-      format = InputFormat::kCsv;
-    } else {
+    format = parse_input_format(*f);
+    if (!format) {
       return fail(make_error(ErrorCode::kInvalidArgument, "--format must be jsonl or csv"));
     }
   }

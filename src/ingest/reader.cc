@@ -228,6 +228,12 @@ InputFormat guess_format(std::string_view path) {
                                                                               : InputFormat::kJsonl;
 }
 
+std::optional<InputFormat> parse_input_format(std::string_view name) {
+  if (name == "jsonl" || name == "json") return InputFormat::kJsonl;
+  if (name == "csv") return InputFormat::kCsv;
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<RecordReader>> open_reader(const std::string& path, InputFormat format,
                                                   const IngestOptions& options,
                                                   const Pseudonymizer& pseudonymizer) {
