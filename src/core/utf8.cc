@@ -1,5 +1,8 @@
 #include "tincay/core/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace tincay::utf8 {
 namespace {
 
@@ -90,6 +93,22 @@ std::size_t length(std::string_view s) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
   }
   return n;
+}
+
+bool has_ascii_digit(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, s.data() + i, 8);
+    // Digits become bytes 0-9; any byte below 10 sets its high bit here (exact for "any").
+    const std::uint64_t t = x ^ (kOnes * '0');
+    if (((t - kOnes * 10) & ~t & (kOnes * 0x80)) != 0) return true;
+  }
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') return true;
+  }
+  return false;
 }
 
 std::size_t prefix_at_boundary(std::string_view s, std::size_t max_bytes) {

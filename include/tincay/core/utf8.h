@@ -30,6 +30,9 @@ std::size_t length(std::string_view s);
 // The largest prefix length <= max_bytes that ends on a code-point boundary.
 std::size_t prefix_at_boundary(std::string_view s, std::size_t max_bytes);
 
+// True when `s` holds an ASCII digit (any bytes; eight at a time, as most posts hold none).
+bool has_ascii_digit(std::string_view s);
+
 // Converts byte offsets into code-point offsets in increasing order, without rescanning from the
 // start each time: construct once per text, then call to_code_points() with non-decreasing offsets
 // or any offsets (it restarts when asked to go backwards).

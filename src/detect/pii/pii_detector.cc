@@ -8,10 +8,10 @@
 // order codes and quantities are skipped.
 #include <algorithm>
 #include <chrono>
-#include <cstdint>
 #include <cstring>
 #include <string_view>
 
+#include "tincay/core/utf8.h"
 #include "tincay/detect.h"
 
 #include "src/detect/pii/validators.h"
@@ -27,23 +27,6 @@ using pii::is_vn_mobile;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return c >= 'a' && c <= 'z'; }
 bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-
-// True when `s` holds an ASCII digit; eight bytes at a time (most posts hold none).
-bool has_digit(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, s.data() + i, 8);
-    // Digits become bytes 0-9; any byte below 10 sets its high bit here (exact for "any").
-    const std::uint64_t t = x ^ (kOnes * '0');
-    if (((t - kOnes * 10) & ~t & (kOnes * 0x80)) != 0) return true;
-  }
-  for (; i < s.size(); ++i) {
-    if (is_digit(s[i])) return true;
-  }
-  return false;
-}
 
 // Context words, in shadow form (no diacritics, lower case).
 constexpr const char* kAccountWords[] = {"stk",     "so tk", "so tai khoan", "tai khoan",
@@ -123,7 +106,7 @@ class PiiDetector final : public Detector {
     const std::string_view s = text.shadow;
     const std::size_t first = out.size();
     // Most posts hold no digit and no '@': skip the scanners outright.
-    const bool digits = has_digit(s);
+    const bool digits = utf8::has_ascii_digit(s);
     if (digits) {
       scan_numbers(text, s, out);
       scan_plates(post, text, s, out);

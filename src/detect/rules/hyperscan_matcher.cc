@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tincay/core/crypto.h"
+#include "tincay/core/utf8.h"
 
 namespace tincay::rules {
 namespace {
@@ -113,23 +114,6 @@ bool requires_digit(std::string_view e) {
   return found;
 }
 
-// True when `s` holds an ASCII digit; eight bytes at a time.
-bool has_digit(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, s.data() + i, 8);
-    // Digits become bytes 0-9; any byte below 10 sets its high bit here (exact for "any").
-    const std::uint64_t t = x ^ (kOnes * '0');
-    if (((t - kOnes * 10) & ~t & (kOnes * 0x80)) != 0) return true;
-  }
-  for (; i < s.size(); ++i) {
-    if (s[i] >= '0' && s[i] <= '9') return true;
-  }
-  return false;
-}
-
 struct DatabaseDeleter {
   void operator()(hs_database_t* db) const { hs_free_database(db); }
 };
@@ -209,7 +193,7 @@ class HyperscanMatcher final : public Matcher {
   void scan(std::string_view text, HitBuffer& out, std::size_t max_hits) const override {
     if (text.empty()) return;
     const hs_database_t* fast = fast_.get();
-    if (digit_split_ && !has_digit(text)) {
+    if (digit_split_ && !utf8::has_ascii_digit(text)) {
       if (!digitless_) return;  // every pattern needs a digit
       fast = digitless_.get();
     }

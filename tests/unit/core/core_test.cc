@@ -27,6 +27,21 @@ TEST(Utf8, RejectsMalformedSequences) {
   EXPECT_FALSE(utf8::is_valid("\xe1\xba"));          // truncated
 }
 
+// Every position of a digit, in the 8-byte blocks and in the tail, and the bytes around '0'-'9'
+// (and high bytes) that must not count.
+TEST(Utf8, HasAsciiDigitAnywhereAndOnlyDigits) {
+  EXPECT_FALSE(utf8::has_ascii_digit(""));
+  const std::string none = "/:Ab \xc3\xa0\xb0\xb9 \x10\x09\x7f\xff/:/:/:/:/:";
+  EXPECT_FALSE(utf8::has_ascii_digit(none));
+  for (std::size_t at = 0; at < none.size(); ++at) {
+    for (const char d : {'0', '5', '9'}) {
+      std::string s = none;
+      s[at] = d;
+      EXPECT_TRUE(utf8::has_ascii_digit(s)) << "digit at " << at;
+    }
+  }
+}
+
 TEST(Utf8, DecodeAppendRoundTrip) {
   const std::string s = "đệ😀";
   std::string out;
