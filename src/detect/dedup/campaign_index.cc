@@ -33,6 +33,99 @@ struct Cluster {
   std::array<std::uint32_t, kCategoryCount> flagged{};
 };
 
+// uint64 -> uint64 with open addressing (linear probing, backward-shift deletion): the LSH bucket
+// heads number bands x window posts (millions), where std::unordered_map's node per entry and
+// rehashing were a fifth of a scan's time. Key 0 lives beside the table (0 marks an empty slot).
+class FlatMap64 {
+ public:
+  FlatMap64() { resize(1024); }
+
+  std::uint64_t* find(std::uint64_t key) {
+    if (key == 0) return has_zero_ ? &zero_value_ : nullptr;
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      if (keys_[i] == key) return &values_[i];
+      if (keys_[i] == 0) return nullptr;
+    }
+  }
+
+  void set(std::uint64_t key, std::uint64_t value) {
+    if (key == 0) {
+      size_ += has_zero_ ? 0 : 1;
+      has_zero_ = true;
+      zero_value_ = value;
+      return;
+    }
+    if ((size_ + 1) * 10 > keys_.size() * 7) resize(keys_.size() * 2);
+    std::size_t i = home(key);
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
+    if (keys_[i] == 0) ++size_;
+    keys_[i] = key;
+    values_[i] = value;
+  }
+
+  // Removes `key` when it maps to `value` (a bucket head that is being evicted).
+  void erase_if(std::uint64_t key, std::uint64_t value) {
+    if (key == 0) {
+      if (has_zero_ && zero_value_ == value) {
+        has_zero_ = false;
+        --size_;
+      }
+      return;
+    }
+    std::size_t i = home(key);
+    while (keys_[i] != key) {
+      if (keys_[i] == 0) return;
+      i = (i + 1) & mask_;
+    }
+    if (values_[i] != value) return;
+    --size_;
+    // Backward shift: pull later members of the probe run into the hole when their home slot is
+    // not cyclically inside (hole, slot].
+    for (std::size_t j = (i + 1) & mask_; keys_[j] != 0; j = (j + 1) & mask_) {
+      const std::size_t h = home(keys_[j]);
+      const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
+      if (stays) continue;
+      keys_[i] = keys_[j];
+      values_[i] = values_[j];
+      i = j;
+    }
+    keys_[i] = 0;
+  }
+
+  std::size_t size() const { return size_; }
+  std::size_t memory_bytes() const { return keys_.size() * 16; }
+
+ private:
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+
+  void resize(std::size_t capacity) {
+    std::vector<std::uint64_t> keys(capacity, 0);
+    std::vector<std::uint64_t> values(capacity, 0);
+    keys.swap(keys_);
+    values.swap(values_);
+    mask_ = capacity - 1;
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) --shift_;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == 0) continue;
+      std::size_t j = home(keys[i]);
+      while (keys_[j] != 0) j = (j + 1) & mask_;
+      keys_[j] = keys[i];
+      values_[j] = values[i];
+    }
+  }
+
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint64_t> values_;
+  std::size_t mask_ = 0;
+  unsigned shift_ = 64;
+  std::size_t size_ = 0;  // including key 0
+  bool has_zero_ = false;
+  std::uint64_t zero_value_ = 0;
+};
+
 std::string hex12(std::uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
@@ -87,11 +180,10 @@ class CampaignIndex::Impl {
     const std::size_t bands = hasher_.options().bands;
     // Copy-paste campaigns repeat texts exactly: the newest live post with the same key has the
     // same signature and band keys, so reuse them (MinHash is about half of this function).
-    const auto same = exact_.find(e.key_hash);
-    if (same != exact_.end() && same->second >= first_seq_ &&
-        at(same->second).key_hash == e.key_hash) {
-      e.signature = at(same->second).signature;
-      e.band_keys = at(same->second).band_keys;
+    const std::uint64_t* same = exact_.find(e.key_hash);
+    if (same != nullptr && *same >= first_seq_ && at(*same).key_hash == e.key_hash) {
+      e.signature = at(*same).signature;
+      e.band_keys = at(*same).band_keys;
     } else {
       e.signature = hasher_.signature(key);
       e.band_keys.resize(bands);
@@ -104,10 +196,10 @@ class CampaignIndex::Impl {
     std::uint64_t best_seq = kNoSeq;
     candidates_.clear();
     for (std::size_t b = 0; b < bands; ++b) {
-      const auto head = heads_.find(e.band_keys[b]);
-      if (head == heads_.end()) continue;
-      e.prev[b] = head->second;
-      std::uint64_t seq = head->second;
+      const std::uint64_t* head = heads_.find(e.band_keys[b]);
+      if (head == nullptr) continue;
+      e.prev[b] = *head;
+      std::uint64_t seq = *head;
       for (std::size_t n = 0; n < options_.max_chain && seq != kNoSeq && seq >= first_seq_; ++n) {
         candidates_.push_back(seq);
         seq = at(seq).prev[b];
@@ -134,8 +226,8 @@ class CampaignIndex::Impl {
       e.cluster = features::mix64(features::hash_bytes(post.id) ^ seq) | 1;
       info.similarity = 1.0;
     }
-    for (std::size_t b = 0; b < bands; ++b) heads_[e.band_keys[b]] = seq;
-    exact_[e.key_hash] = seq;
+    for (std::size_t b = 0; b < bands; ++b) heads_.set(e.band_keys[b], seq);
+    exact_.set(e.key_hash, seq);
 
     Cluster& c = clusters_[e.cluster];
     ++c.size;
@@ -155,7 +247,7 @@ class CampaignIndex::Impl {
   std::size_t clusters() const { return clusters_.size(); }
   std::size_t memory_bytes() const {
     // Hash-map nodes cost roughly their payload plus two pointers.
-    return bytes_ + (heads_.size() + exact_.size()) * 32 +
+    return bytes_ + heads_.memory_bytes() + exact_.memory_bytes() +
            clusters_.size() * (sizeof(Cluster) + 32) + author_slots() * 32 +
            entries_.size() * sizeof(Entry);
   }
@@ -179,11 +271,9 @@ class CampaignIndex::Impl {
                                  entries_.size() >= std::max<std::size_t>(1, options_.max_posts))) {
       Entry& e = entries_.front();
       for (std::size_t b = 0; b < e.band_keys.size(); ++b) {
-        const auto head = heads_.find(e.band_keys[b]);
-        if (head != heads_.end() && head->second == first_seq_) heads_.erase(head);
+        heads_.erase_if(e.band_keys[b], first_seq_);
       }
-      const auto same = exact_.find(e.key_hash);
-      if (same != exact_.end() && same->second == first_seq_) exact_.erase(same);
+      exact_.erase_if(e.key_hash, first_seq_);
       const auto it = clusters_.find(e.cluster);
       if (it != clusters_.end()) {
         Cluster& c = it->second;
@@ -228,9 +318,9 @@ class CampaignIndex::Impl {
   const Clock& clock_;
   MinHasher hasher_;
   std::deque<Entry> entries_;
-  std::uint64_t first_seq_ = 0;                             // sequence number of entries_.front()
-  std::unordered_map<std::uint64_t, std::uint64_t> heads_;  // band key -> newest post
-  std::unordered_map<std::uint64_t, std::uint64_t> exact_;  // dedup key hash -> newest post
+  std::uint64_t first_seq_ = 0;  // sequence number of entries_.front()
+  FlatMap64 heads_;              // band key -> newest post
+  FlatMap64 exact_;              // dedup key hash -> newest post
   std::unordered_map<std::uint64_t, Cluster> clusters_;
   std::vector<std::uint64_t> candidates_;
   std::int64_t watermark_ = 0;  // the latest post time seen
