@@ -9,8 +9,8 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-  // The endpoint does not exist on this server (an older build): 404 without a JSON body of
-  // ours, or 501 (declared but not implemented).
+  // The endpoint is not offered by this server (an older build): 404 without a JSON body of
+  // ours, or 501 (an endpoint the server lists but does not serve).
   get unavailable(): boolean {
     return this.status === 501 || (this.status === 404 && this.message.startsWith("no such endpoint"));
   }
