@@ -598,27 +598,15 @@ FROM posts p WHERE p.id > $1 ORDER BY p.id LIMIT $2)sql",
       if (!rows->is_null(i, 4)) src.post.created_unix = rows->integer(i, 4);
       src.post.text = rows->text(i, 5);
       src.ingested_unix = rows->integer(i, 6);
-      const std::string flagged = rows->text(i, 7);
-      for (std::size_t begin = 0; begin < flagged.size();) {
-        std::size_t end = flagged.find(',', begin);
-        if (end == std::string::npos) end = flagged.size();
-        if (auto c = parse_category(std::string_view(flagged).substr(begin, end - begin))) {
-          src.flagged.push_back(*c);
-        }
-        begin = end + 1;
-      }
+      src.flagged = parse_category_list(rows->text(i, 7));
       sources.push_back(std::move(src));
     }
     after = sources.back().post.id;
-    trends.clear();
-    if (Status st = contribute(sources, trends); !st) return fail(st.error());
-    if (trends.size() != sources.size()) {
-      return fail(make_error(ErrorCode::kInternal, "rollup contributions do not match the posts"));
-    }
-    for (const TrendPost& t : trends) buffer.add(t);
-    if (buffer.full()) {
-      std::vector<TrendCell> cells = buffer.take();
-      if (Status st = merge_cells(cells); !st) return fail(st.error());
+    if (Status st =
+            add_rebuild_page(sources, contribute, trends, buffer,
+                             [this](std::vector<TrendCell>& cells) { return merge_cells(cells); });
+        !st) {
+      return fail(st.error());
     }
     done += static_cast<std::int64_t>(sources.size());
     if (progress) progress(done, all);

@@ -544,30 +544,18 @@ FROM posts p WHERE p.id > ?1 ORDER BY p.id LIMIT ?2)sql"));
       }
       src.post.text = column(s, 5);
       src.ingested_unix = sqlite3_column_int64(s, 6);
-      const std::string flagged = column(s, 7);
-      for (std::size_t begin = 0; begin < flagged.size();) {
-        std::size_t end = flagged.find(',', begin);
-        if (end == std::string::npos) end = flagged.size();
-        if (auto c = parse_category(std::string_view(flagged).substr(begin, end - begin))) {
-          src.flagged.push_back(*c);
-        }
-        begin = end + 1;
-      }
+      src.flagged = parse_category_list(column(s, 7));
       sources.push_back(std::move(src));
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (sources.empty()) break;
     after = sources.back().post.id;
-    trends.clear();
-    if (Status st = contribute(sources, trends); !st) return fail(st.error());
-    if (trends.size() != sources.size()) {
-      return fail(make_error(ErrorCode::kInternal, "rollup contributions do not match the posts"));
-    }
-    for (const TrendPost& t : trends) buffer.add(t);
-    if (buffer.full()) {
-      std::vector<TrendCell> cells = buffer.take();
-      if (Status st = merge_trend_cells(cells); !st) return fail(st.error());
+    if (Status st = add_rebuild_page(
+            sources, contribute, trends, buffer,
+            [this](std::vector<TrendCell>& cells) { return merge_trend_cells(cells); });
+        !st) {
+      return fail(st.error());
     }
     done += static_cast<std::int64_t>(sources.size());
     if (progress) progress(done, *total);

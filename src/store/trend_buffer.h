@@ -5,9 +5,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
+#include "tincay/core/category.h"
 #include "tincay/core/trends.h"
+#include "tincay/store.h"
 
 namespace tincay {
 
@@ -38,5 +41,36 @@ class PendingTrends {
   TrendCellBuffer buffer_;
   std::chrono::steady_clock::time_point since_;
 };
+
+// The categories of a comma-separated list (both stores' aggregate of a post's flagged
+// categories); names that are not categories are skipped.
+inline std::vector<Category> parse_category_list(std::string_view csv) {
+  std::vector<Category> out;
+  for (std::size_t begin = 0; begin < csv.size();) {
+    std::size_t end = csv.find(',', begin);
+    if (end == std::string_view::npos) end = csv.size();
+    if (auto c = parse_category(csv.substr(begin, end - begin))) out.push_back(*c);
+    begin = end + 1;
+  }
+  return out;
+}
+
+// One page of Store::rebuild_trends, the same in both stores: the page's rollup contributions
+// go into `buffer`, which `merge` writes whenever it is full.
+template <class Merge>
+Status add_rebuild_page(const std::vector<TrendSource>& sources, const TrendContributor& contribute,
+                        std::vector<TrendPost>& trends, PendingTrends& buffer, Merge&& merge) {
+  trends.clear();
+  TINCAY_TRY(contribute(sources, trends));
+  if (trends.size() != sources.size()) {
+    return make_error(ErrorCode::kInternal, "rollup contributions do not match the posts");
+  }
+  for (const TrendPost& t : trends) buffer.add(t);
+  if (buffer.full()) {
+    std::vector<TrendCell> cells = buffer.take();
+    TINCAY_TRY(merge(cells));
+  }
+  return ok_status();
+}
 
 }  // namespace tincay
