@@ -36,6 +36,9 @@ struct MinHashOptions {
 // (letters and digits) separated by single spaces, so accents, emoji, punctuation and spacing
 // do not matter. Empty when the post has no words.
 std::string dedup_key(const NormalizedText& text);
+// The same key written into `key` (cleared first), with `words` as scratch: no allocation once
+// both have grown to a post's size.
+void dedup_key(const NormalizedText& text, std::string& key, std::vector<ByteSpan>& words);
 
 // Computes MinHash signatures. Immutable; signature() may run on many threads at once.
 class MinHasher {
@@ -45,22 +48,31 @@ class MinHasher {
   // bands * rows minima over the key's shingles; empty when the key is empty. A key shorter
   // than one shingle is one shingle.
   std::vector<std::uint32_t> signature(std::string_view key) const;
+  // The same signature written to out[0, size()). REQUIRES: `key` is not empty.
+  void signature(std::string_view key, std::uint32_t* out) const;
 
   // The fraction of equal positions: an unbiased estimate of the shingle sets' Jaccard index.
   // REQUIRES: a.size() == b.size().
   static double similarity(const std::vector<std::uint32_t>& a,
                            const std::vector<std::uint32_t>& b);
+  static double similarity(const std::uint32_t* a, const std::uint32_t* b, std::size_t n);
 
   // The hash of band `band` of `signature` (band index mixed in, so bands never collide).
   std::uint64_t band_key(const std::vector<std::uint32_t>& signature, std::size_t band) const;
+  std::uint64_t band_key(const std::uint32_t* signature, std::size_t band) const;
 
   const MinHashOptions& options() const { return options_; }
   std::size_t size() const { return options_.bands * options_.rows; }
 
  private:
   MinHashOptions options_;
-  std::vector<std::uint64_t> mul_;  // odd multipliers, one per hash function
+  // The hash functions' odd multipliers (also split into 32-bit halves for the AVX2 loop) and
+  // addends, padded with unused functions to a whole number of 8-function blocks.
+  std::vector<std::uint64_t> mul_;
+  std::vector<std::uint32_t> mul_lo_;
+  std::vector<std::uint32_t> mul_hi_;
   std::vector<std::uint64_t> add_;
+  bool avx2_ = false;  // the CPU runs the AVX2 signature loop
 };
 
 struct CampaignOptions {

@@ -9,6 +9,8 @@
 #include "tincay/normalize.h"
 #include "tincay/pipeline.h"
 
+#include "src/detect/dedup/text_features.h"
+
 namespace tincay {
 namespace {
 
@@ -107,6 +109,42 @@ TEST(CampaignIndex, OneAuthorRepeatingIsNotACampaign) {
   }
 }
 
+// The signature loop has a vectorized path; whichever runs must give the documented hash family
+// bit for bit: function j maps a shingle hash h to the high 32 bits of (a_j * h + b_j) mod 2^64,
+// with a_j (odd) and b_j drawn from splitmix64 of the seed in turn.
+TEST(MinHasher, SignatureIsTheMultiplyShiftFamilyBitForBit) {
+  for (const std::size_t bands : {20u, 7u, 1u}) {
+    MinHashOptions opts;
+    opts.bands = bands;
+    opts.rows = 3;
+    const MinHasher hasher(opts);
+    std::vector<std::uint64_t> a;
+    std::vector<std::uint64_t> b;
+    std::uint64_t state = opts.seed;
+    for (std::size_t j = 0; j < hasher.size(); ++j) {
+      state = features::mix64(state);
+      a.push_back(state | 1);
+      state = features::mix64(state);
+      b.push_back(state);
+    }
+    std::string key;
+    for (int round = 0; round < 60; ++round) {
+      // Keys of 1 to ~600 bytes: fewer than one shingle, and more than one buffered chunk.
+      key += static_cast<char>('a' + (round * 7) % 26);
+      if (round % 5 == 0) key += " tuyen ctv lam tai nha thu nhap cao ";
+      std::vector<std::uint32_t> want(hasher.size(), ~0U);
+      const std::size_t k = std::min<std::size_t>(opts.shingle_bytes, key.size());
+      for (std::size_t i = 0; i + k <= key.size(); ++i) {
+        const std::uint64_t h = features::hash_bytes(std::string_view(key).substr(i, k));
+        for (std::size_t j = 0; j < want.size(); ++j) {
+          want[j] = std::min(want[j], static_cast<std::uint32_t>((a[j] * h + b[j]) >> 32));
+        }
+      }
+      ASSERT_EQ(hasher.signature(key), want) << "bands=" << bands << " key size " << key.size();
+    }
+  }
+}
+
 TEST(CampaignIndex, ForgetsPostsOutsideTheWindow) {
   FakeClock clock;
   CampaignOptions opts;
@@ -155,6 +193,51 @@ TEST(CampaignIndex, MemoryIsBoundedByMaxPosts) {
   }
   EXPECT_EQ(index.posts_in_window(), 500u);
   EXPECT_LE(index.clusters(), 500u);
+}
+
+// Posts are stored in blocks of a few thousand: clusters must survive block boundaries, eviction
+// of whole blocks, and an index that empties completely and starts again.
+TEST(CampaignIndex, ClustersSpanStorageBlocksAndSurviveEmptying) {
+  FakeClock clock;
+  CampaignOptions opts;
+  opts.min_authors = 3;
+  opts.window_seconds = 1000;
+  opts.max_posts = 6000;
+  CampaignIndex index(opts, clock);
+  std::vector<Finding> findings;
+  std::string first_id;
+  std::uint64_t rng = 42;
+  for (int i = 0; i < 13000; ++i) {
+    // Five random 7-digit numbers: unrelated shingle sets, so no filler joins another.
+    std::string text = "mã đơn";
+    for (int w = 0; w < 5; ++w) {
+      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+      text += " " + std::to_string(1000000 + (rng >> 33) % 9000000);
+    }
+    const ClusterInfo info =
+        index.observe(post("f" + std::to_string(i), "a", text, 100), norm(text), findings);
+    ASSERT_FALSE(info.joined) << i;
+    // Every 1,000th post is the campaign text, from a new author each time.
+    if (i % 1000 == 999) {
+      const ClusterInfo c =
+          index.observe(post("c" + std::to_string(i), "author" + std::to_string(i), kBase, 100),
+                        norm(kBase), findings);
+      if (first_id.empty()) first_id = c.cluster_id;
+      // Older copies beyond max_posts are gone: at most 6 copies fit in 6,000 posts.
+      EXPECT_EQ(c.cluster_id, first_id) << i;
+      EXPECT_LE(c.size, 7u);
+    }
+  }
+  EXPECT_LE(index.posts_in_window(), 6000u);
+  // Time moves past the window: everything is forgotten, then the index works again.
+  findings.clear();
+  const ClusterInfo fresh = index.observe(post("late0", "x", kBase, 5000), norm(kBase), findings);
+  EXPECT_EQ(fresh.size, 1u);
+  EXPECT_EQ(index.posts_in_window(), 1u);
+  const ClusterInfo again = index.observe(post("late1", "y", kBase, 5001), norm(kBase), findings);
+  EXPECT_TRUE(again.joined);
+  EXPECT_EQ(again.size, 2u);
+  EXPECT_EQ(again.authors, 2u);
 }
 
 // Exact repeats take a shortcut (the newest live copy's signature); once that copy has left the
