@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tincay/core/result.h"
+#include "tincay/store.h"
 
 namespace tincay {
 
@@ -156,6 +157,17 @@ class ServiceStore {
 // Opens the database at `path` (creating it and applying every migration through
 // open_sqlite_store) with a connection of its own.
 Result<std::unique_ptr<ServiceStore>> open_sqlite_service_store(const std::string& path);
+
+// A Store and a ServiceStore on ONE connection to the SQLite file at `path` (created and migrated
+// as by open_sqlite_store), for a single writer that uses both, one call at a time, never from
+// two threads at once. Two connections to one file empty each other's page cache on every commit;
+// sharing one keeps the pages that alternating transactions (a scan's decisions, then their audit
+// entries) touch in memory.
+struct SqliteStores {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ServiceStore> service;
+};
+Result<SqliteStores> open_sqlite_shared_stores(const std::string& path);
 
 // Connects to the PostgreSQL database at `url` (applying every migration, as open_postgres_store
 // does) with a connection of its own. Appends to the audit log are serialized by the database

@@ -961,14 +961,30 @@ Result<std::unique_ptr<Api>> Api::create(const ServeOptions& options) {
     buffer << in.rdbuf();
     openapi = buffer.str();
   }
-  auto service = open_service_store(options.db_path);  // creates and migrates
-  if (!service) return service.error();
-  auto store = open_store(options.db_path);
-  if (!store) return store.error();
+  // The writer's two stores: on SQLite one shared connection (the writer thread alternates
+  // between them under writer_mu_, and separate connections would invalidate each other's page
+  // cache at every commit), on PostgreSQL a connection each.
+  std::unique_ptr<Store> store;
+  std::unique_ptr<ServiceStore> service;
+  if (is_postgres_location(options.db_path)) {
+    auto s = open_service_store(options.db_path);  // creates and migrates
+    if (!s) return s.error();
+    service = std::move(s).value();
+    auto st = open_store(options.db_path);
+    if (!st) return st.error();
+    store = std::move(st).value();
+  } else {
+    const std::string& location = options.db_path;
+    auto pair = open_sqlite_shared_stores(location.rfind("sqlite://", 0) == 0 ? location.substr(9)
+                                                                              : location);
+    if (!pair) return pair.error();
+    store = std::move(pair->store);
+    service = std::move(pair->service);
+  }
   auto pipeline = Pipeline::create(options.pipeline);
   if (!pipeline) return pipeline.error();
-  auto impl = std::make_unique<Impl>(options, std::move(pipeline).value(), std::move(store).value(),
-                                     std::move(service).value(), std::move(openapi));
+  auto impl = std::make_unique<Impl>(options, std::move(pipeline).value(), std::move(store),
+                                     std::move(service), std::move(openapi));
   return std::make_unique<Api>(std::move(impl));
 }
 

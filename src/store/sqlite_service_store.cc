@@ -10,6 +10,8 @@
 #include "tincay/service_store.h"
 #include "tincay/store.h"
 
+#include "src/store/sqlite_connection.h"
+
 namespace tincay {
 
 std::string audit_canonical(const AuditEntry& e) {
@@ -93,8 +95,8 @@ class Stmt {
 
 class SqliteServiceStore final : public ServiceStore {
  public:
-  SqliteServiceStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteServiceStore() override { sqlite3_close_v2(db_); }
+  SqliteServiceStore(sqlite_internal::Connection connection, std::string path)
+      : connection_(std::move(connection)), db_(connection_.get()), path_(std::move(path)) {}
 
   Status init() {
     // No mmap: with another connection writing the same file, SQLite unmaps and remaps the
@@ -322,8 +324,8 @@ LIMIT ?6 OFFSET ?7)sql");
 
   Result<std::vector<AppealRecord>> list_appeals(const AppealFilter& f) override {
     Stmt s(db_, (std::string(kAppealSelect) +
-                    " WHERE (?1 = '' OR status = ?1) ORDER BY id LIMIT ?2 OFFSET ?3")
-                       .c_str());
+                 " WHERE (?1 = '' OR status = ?1) ORDER BY id LIMIT ?2 OFFSET ?3")
+                    .c_str());
     if (!s.ok()) return db_error("prepare list appeals");
     s.text(1, f.status).num(2, f.limit).num(3, f.offset);
     std::vector<AppealRecord> out;
@@ -569,6 +571,7 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
     return make_error(ErrorCode::kDatabase, what + ": " + sqlite3_errmsg(db_), path_);
   }
 
+  sqlite_internal::Connection connection_;  // may be shared with a Store; see SqliteStore
   sqlite3* db_;
   std::string path_;
   // Cached statements of append_in_transaction; declared after db_ so they are finalized first.
@@ -584,17 +587,24 @@ Result<std::unique_ptr<ServiceStore>> open_sqlite_service_store(const std::strin
     auto store = open_sqlite_store(path);
     if (!store) return store.error();
   }
-  sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return make_error(ErrorCode::kDatabase, "cannot open database: " + message, path);
-  }
-  auto store = std::make_unique<SqliteServiceStore>(db, path);
+  auto db = sqlite_internal::open_connection(path, false);
+  if (!db) return db.error();
+  auto store = std::make_unique<SqliteServiceStore>(std::move(db).value(), path);
   TINCAY_TRY(store->init());
   return std::unique_ptr<ServiceStore>(std::move(store));
+}
+
+Result<SqliteStores> open_sqlite_shared_stores(const std::string& path) {
+  auto db = sqlite_internal::open_connection(path, true);
+  if (!db) return db.error();
+  SqliteStores out;
+  auto store = sqlite_internal::open_store_on(*db, path);  // applies the migrations
+  if (!store) return store.error();
+  out.store = std::move(store).value();
+  auto service = std::make_unique<SqliteServiceStore>(std::move(db).value(), path);
+  TINCAY_TRY(service->init());
+  out.service = std::move(service);
+  return out;
 }
 
 }  // namespace tincay

@@ -9,6 +9,7 @@
 #include "tincay/core/json_writer.h"
 #include "tincay/store.h"
 
+#include "src/store/sqlite_connection.h"
 #include "src/store/trend_buffer.h"
 
 namespace tincay {
@@ -141,9 +142,8 @@ class Statement {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  // sqlite3_close_v2 defers the close until the member statements are finalized after this body.
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  SqliteStore(sqlite_internal::Connection connection, std::string path)
+      : connection_(std::move(connection)), db_(connection_.get()), path_(std::move(path)) {}
 
   Status init() {
     TINCAY_TRY(
@@ -398,6 +398,9 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
   // Adds `cells` into trend_cells inside the caller's transaction.
   Status merge_trend_cells(std::vector<TrendCell>& cells);
 
+  // The connection may be shared with a ServiceStore (open_sqlite_shared_stores); its last owner
+  // closes it with sqlite3_close_v2, which waits for the member statements to be finalized.
+  sqlite_internal::Connection connection_;
   sqlite3* db_;
   std::string path_;
   PendingTrends trend_buffer_;
@@ -726,18 +729,34 @@ Status SqliteStore::visit_trend_cells(const TrendCellQuery& query,
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+namespace sqlite_internal {
+
+Result<Connection> open_connection(const std::string& path, bool create) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  Connection connection(db, [](sqlite3* d) { sqlite3_close_v2(d); });
   if (rc != SQLITE_OK) {
-    std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close_v2(db);
-    return make_error(ErrorCode::kDatabase, "cannot open database: " + message, path);
+    return make_error(ErrorCode::kDatabase,
+                      "cannot open database: " +
+                          std::string(db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+                      path);
   }
-  auto store = std::make_unique<SqliteStore>(db, path);
+  return connection;
+}
+
+Result<std::unique_ptr<Store>> open_store_on(Connection db, const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(std::move(db), path);
   TINCAY_TRY(store->init());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace sqlite_internal
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+  auto db = sqlite_internal::open_connection(path, true);
+  if (!db) return db.error();
+  return sqlite_internal::open_store_on(std::move(db).value(), path);
 }
 
 }  // namespace tincay

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "tincay/service_store.h"
 #include "tincay/store.h"
 
 namespace tincay {
@@ -65,6 +66,51 @@ TEST(SqliteStore, ReopeningKeepsDataAndSchema) {
   EXPECT_EQ(sqlite3_column_int(s, 0), 10);  // the NUL and what follows it survived
   sqlite3_finalize(s);
   sqlite3_close(db);
+  std::filesystem::remove(path);
+}
+
+// The serve writer's pair: one connection, alternating transactions of both stores, each seeing
+// the other's writes at once; either may be destroyed first.
+TEST(SqliteStore, SharedStoresSeeEachOthersWritesOnOneConnection) {
+  const std::string path = temp_db("shared");
+  for (const bool store_first : {true, false}) {
+    std::filesystem::remove(path);
+    auto pair = open_sqlite_shared_stores(path);
+    ASSERT_TRUE(pair) << pair.error().to_string();
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = "p" + std::to_string(i);
+      Decision d;
+      d.post_id = id;
+      d.action = Action::kReview;
+      ASSERT_TRUE(put(*pair->store, make_post(id, "text " + id), d));
+      AuditEntry e;
+      e.kind = "decision";
+      e.subject = id;
+      e.actor = "cli";
+      e.payload = "{}";
+      ASSERT_TRUE(pair->service->append_audit_batch({e}));
+      auto got = pair->service->get_post(id);
+      ASSERT_TRUE(got) << got.error().to_string();
+      ASSERT_TRUE(got->has_value()) << id;
+      EXPECT_EQ((*got)->text, "text " + id);
+    }
+    auto audit = pair->service->read_audit();
+    ASSERT_TRUE(audit);
+    ASSERT_EQ(audit->size(), 3u);
+    EXPECT_EQ((*audit)[2].prev_hash, (*audit)[1].hash);
+    EXPECT_EQ(pair->store->count_posts().value(), 3);
+    if (store_first) {
+      pair->store.reset();
+      EXPECT_EQ(pair->service->queue_depth().value(), 3);  // still usable alone
+    } else {
+      pair->service.reset();
+      EXPECT_EQ(pair->store->count_decisions().value(), 3);
+    }
+  }
+  // Another connection (a reader) sees everything committed.
+  auto reader = open_sqlite_service_store(path);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->read_audit()->size(), 3u);
   std::filesystem::remove(path);
 }
 
