@@ -70,6 +70,46 @@ TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
   EXPECT_EQ(out, R"("a\"b\\c\n\u0000\u001f")");
 }
 
+// The escaper skips plain bytes eight at a time: every byte value at every position of long
+// strings must come out as a byte-at-a-time escaper would write it.
+TEST(JsonWriter, EscapingMatchesAByteAtATimeReference) {
+  const auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+      } else {
+        out += ch;
+      }
+    }
+    return out + "\"";
+  };
+  std::string plain = "Tuyển CTV việc nhẹ lương cao, inbox ngay hôm nay nhé các bạn ơi";
+  for (int special = 0; special < 256; ++special) {
+    for (std::size_t pos = 0; pos < 20; ++pos) {
+      std::string s = plain.substr(0, 3 + pos % 17) + plain;
+      s[pos] = static_cast<char>(special);
+      std::string out;
+      append_json_string(out, s);
+      ASSERT_EQ(out, reference(s)) << "byte " << special << " at " << pos;
+    }
+  }
+}
+
 TEST(JsonWriter, ScoresHaveNoTrailingZeros) {
   std::string out;
   append_json_score(out, 0.9);
