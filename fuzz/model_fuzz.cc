@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   text.text = "đồ ngu :)) spam";
   text.shadow = "do ngu :)) spam";
   float probs[tincay::kMaxModelLabels];
-  (*model)->predict(text, probs);
+  // An original text with capitals, a line break and a stretched letter (kMetaText models).
+  (*model)->predict(text, "ĐỒ NGU :))\nspammmm", {}, probs);
   for (std::size_t k = 0; k < (*model)->label_count(); ++k) {
     if (!std::isfinite(probs[k])) __builtin_trap();
   }

@@ -83,7 +83,7 @@ std::vector<float> score_records(const Model& model, const std::vector<LabeledRe
       prior->rules->detect(post, text, found);
       prior->pii->detect(post, text, found);
     }
-    model.logits(text, found, &logits[i * fine]);
+    model.logits(text, records[i].text, found, &logits[i * fine]);
   });
   return logits;
 }

@@ -149,6 +149,7 @@ Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecor
   }
   pool.parallel_for(records.size(), [&](std::size_t, std::size_t i) {
     out[i].text = normalizer.normalize(records[i].text);
+    out[i].original = records[i].text;
   });
   return out;
 }

@@ -46,7 +46,9 @@ features:
                             of / sqrt(count): long posts do not drift with length), rules
                             (the findings of the rule packs in DATA_DIR/rules and the PII
                             detectors: which fired, each category's best score, their count;
-                            `tincay scan` then feeds the model the same findings)
+                            `tincay scan` then feeds the model the same findings), text
+                            (binned spam-shape features: words that are no Vietnamese syllable,
+                            emoji, repeated characters and words, list and price punctuation)
 training:
   --epochs N (30)  --patience N (4)  --lr X (0.1)  --l2 X (0)  --batch N (128)
   --runs N                  train N seeds and average their weights (default 1)
@@ -153,9 +155,11 @@ int run_train(const std::vector<std::string>& argv) {
       opt.features.meta |= kMetaMeanNorm;
     } else if (m == "rules") {
       opt.features.meta |= kMetaRules;
+    } else if (m == "text") {
+      opt.features.meta |= kMetaText;
     } else {
       return fail(make_error(ErrorCode::kInvalidArgument,
-                             "--meta: \"" + m + "\" is not shape, mean or rules"));
+                             "--meta: \"" + m + "\" is not shape, mean, rules or text"));
     }
   }
   opt.tune_metric = args.get("--tune").value_or("");

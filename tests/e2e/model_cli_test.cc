@@ -60,7 +60,7 @@ TEST(ModelCli, UnknownMetaFeatureIsAUsageError) {
   const auto r = run_command({TINCAY_BINARY, "train", "--data", data, "--out", dir.file("x.model"),
                               "--meta", "lexicon", "--data-dir", TINCAY_SOURCE_DIR});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("shape, mean or rules"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("shape, mean, rules or text"), std::string::npos) << r.err;
 }
 
 }  // namespace

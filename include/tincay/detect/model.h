@@ -57,7 +57,12 @@ inline constexpr std::uint8_t kMetaMeanNorm = 2;
 // model then needs those findings at inference (Model::logits with `prior`); the rule packs'
 // content hash at training time is recorded in ModelInfo::rules_sha256.
 inline constexpr std::uint8_t kMetaRules = 4;
-inline constexpr std::uint8_t kMetaKnownBits = 7;
+// kMetaText (format version 4): binned features of the text as written, which normalizing
+// hides and spam shows (share of capitals, stretched letters, line breaks), and the share of
+// words that are not Vietnamese syllables (keyboard mash, English); added to the logits
+// unscaled. The model then needs the original text at inference (Model::logits with `original`).
+inline constexpr std::uint8_t kMetaText = 8;
+inline constexpr std::uint8_t kMetaKnownBits = 15;
 
 enum class ModelHead : std::uint8_t {
   kSoftmax = 0,     // exactly one label per text; probabilities sum to 1
@@ -70,8 +75,8 @@ enum class WeightFormat : std::uint8_t {
 };
 
 // Version 2 added FeatureConfig::meta and ModelInfo::calibration_shift; version 3 added
-// ModelInfo::rules_sha256 and kMetaRules. Versions 1 and 2 load.
-inline constexpr std::uint32_t kModelFormatVersion = 3;
+// ModelInfo::rules_sha256 and kMetaRules; version 4 added kMetaText. Versions 1 to 3 load.
+inline constexpr std::uint32_t kModelFormatVersion = 4;
 inline constexpr std::size_t kMaxModelLabels = 64;
 
 // Everything in a model file except the weights.
@@ -129,16 +134,28 @@ class Model {
 
   // Raw scores (before calibration); their argmax (softmax) or signs (multi-label) are the
   // model's label decision. REQUIRES: out.size() == label_count().
-  // A kMetaRules model scored this way sees no prior findings (as if no rule fired).
-  void logits(const NormalizedText& text, float* out) const { logits(text, {}, out); }
+  // A kMetaRules model scored this way sees no prior findings (as if no rule fired), and a
+  // kMetaText model reads the normalized text in place of the original (no capitals, no
+  // stretched letters, no line breaks).
+  void logits(const NormalizedText& text, float* out) const { logits(text, text.text, {}, out); }
   // The same with `prior`: the findings the rule packs and PII detectors made on this text
   // (other findings are ignored), the input of kMetaRules features; a model without them
   // ignores `prior`.
-  void logits(const NormalizedText& text, std::span<const Finding> prior, float* out) const;
+  void logits(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
+    logits(text, text.text, prior, out);
+  }
+  // The same with `original`, the text as written that `text` was normalized from (Post::text),
+  // the input of kMetaText features; a model without them ignores it.
+  void logits(const NormalizedText& text, std::string_view original, std::span<const Finding> prior,
+              float* out) const;
   // Calibrated probabilities: softmax or per-label sigmoid of logits / temperature + shift.
   // REQUIRES: `out` has label_count() elements.
-  void predict(const NormalizedText& text, float* out) const { predict(text, {}, out); }
-  void predict(const NormalizedText& text, std::span<const Finding> prior, float* out) const;
+  void predict(const NormalizedText& text, float* out) const { predict(text, text.text, {}, out); }
+  void predict(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
+    predict(text, text.text, prior, out);
+  }
+  void predict(const NormalizedText& text, std::string_view original,
+               std::span<const Finding> prior, float* out) const;
   // Whether the model's features include the prior findings (kMetaRules).
   bool uses_prior_findings() const { return (info_.features.meta & kMetaRules) != 0; }
   // Applies the model's calibration to raw logits in place (logits → probabilities).
@@ -169,10 +186,12 @@ std::string serialize_model(const ModelInfo& info, const std::vector<float>& wei
 // training; inference hashes on the fly without this vector).
 void extract_features(const NormalizedText& text, const FeatureConfig& config,
                       std::vector<std::uint32_t>& out);
-// The meta feature buckets of `text` under `config`: shape features (kMetaShape) and those of the
-// prior findings (kMetaRules); none without meta bits. Each counts with value 1, unscaled.
-void extract_meta_features(const NormalizedText& text, std::span<const Finding> prior,
-                           const FeatureConfig& config, std::vector<std::uint32_t>& out);
+// The meta feature buckets of `text` under `config`: shape features (kMetaShape), those of the
+// prior findings (kMetaRules) and of `original`, the text as written (kMetaText); none without
+// meta bits. Each counts with value 1, unscaled.
+void extract_meta_features(const NormalizedText& text, std::string_view original,
+                           std::span<const Finding> prior, const FeatureConfig& config,
+                           std::vector<std::uint32_t>& out);
 
 // Finds the bundled models by name: "vihsd" → <models_dir>/vihsd.model; a name containing '/'
 // or ending in ".model" is taken as a path.

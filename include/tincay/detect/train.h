@@ -28,6 +28,8 @@ namespace tincay {
 // One training or evaluation text with its label indices (exactly one for a softmax head).
 struct LabeledText {
   NormalizedText text;
+  // The text as written, that `text` was normalized from: the input of kMetaText features.
+  std::string original;
   std::vector<std::uint16_t> labels;
   // Findings of the rule packs and PII detectors on the text (attach_prior_findings), the input
   // of kMetaRules features; empty when the model does not use them.

@@ -224,13 +224,161 @@ void for_each_rule_feature(std::span<const Finding> prior, const FeatureConfig& 
        mask);
 }
 
-// The meta features: shape (kMetaShape) and prior findings (kMetaRules); calls emit(bucket) once
-// per feature. They are counted apart from the n-grams (added to the logits unscaled), so they
+// Whether `w` (lower-case ASCII letters of the diacritics-free shadow) is a well-formed Vietnamese
+// syllable: an optional initial consonant, one to three vowels, an optional final consonant.
+// Keyboard mash ("dhnxncbcnc") and most English words fail; a few short English words pass,
+// which is fine for a share. A consonant-only initial must be the whole leading consonant run
+// (the rhyme starts with a vowel), so only that run and the initials "gi" and "qu" are tried.
+inline bool is_vietnamese_syllable(std::string_view w) {
+  if (w.empty() || w.size() > 7) return false;
+  const auto is_vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+  };
+  // One to three vowels, then "" or one of the final consonants c ch m n ng nh p t.
+  const auto valid_rhyme = [&](std::size_t from) {
+    std::size_t v = from;
+    while (v < w.size() && is_vowel(w[v])) ++v;
+    if (v == from || v - from > 3) return false;
+    const std::size_t rest = w.size() - v;
+    if (rest == 0) return true;
+    const char f0 = w[v];
+    if (rest == 1) return f0 == 'c' || f0 == 'm' || f0 == 'n' || f0 == 'p' || f0 == 't';
+    if (rest == 2) {
+      return w[v + 1] == 'h' ? (f0 == 'c' || f0 == 'n') : (f0 == 'n' && w[v + 1] == 'g');
+    }
+    return false;
+  };
+  std::size_t k = 0;
+  while (k < w.size() && !is_vowel(w[k])) ++k;
+  bool initial = false;
+  if (k == 0) {
+    initial = true;
+  } else if (k == 1) {
+    const char c = w[0];
+    initial = c != 'f' && c != 'j' && c != 'q' && c != 'w' && c != 'z';
+  } else if (k == 2) {
+    const char c = w[0];
+    initial =
+        (w[1] == 'h' && (c == 'n' || c == 'c' || c == 'g' || c == 'k' || c == 'p' || c == 't')) ||
+        (c == 'n' && w[1] == 'g') || (c == 't' && w[1] == 'r');
+  } else if (k == 3) {
+    initial = w.substr(0, 3) == "ngh";
+  }
+  if (initial && valid_rhyme(k)) return true;
+  return (w.substr(0, 2) == "gi" || w.substr(0, 2) == "qu") && valid_rhyme(2);
+}
+
+// Whether `cp` is an upper-case letter of the Latin alphabets Vietnamese uses (A-Z, Latin-1,
+// Latin Extended-A, Ơ, Ư and the Latin Extended Additional block of Vietnamese letters).
+inline bool is_upper_cp(char32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return cp % 2 == 0;
+  if (cp >= 0x139 && cp <= 0x148) return cp % 2 == 1;
+  if (cp == 0x1A0 || cp == 0x1AF) return true;
+  if (cp >= 0x1EA0 && cp <= 0x1EF9) return cp % 2 == 0;
+  return false;
+}
+
+// The features of kMetaText. Most come from the text as written, since normalizing lower-cases
+// it, de-stretches "ngonnnnn" and folds line breaks, and those are what spam shows: the share
+// of upper-case letters, the longest run of one letter, words with a letter stretched three
+// times or more, line breaks; and from the shadow, the share of words that are not Vietnamese
+// syllables (keyboard mash, English). One pass over each, no allocation. `original` is only read
+// up to the prefix the normalizer used.
+template <typename Emit>
+void for_each_text_feature(const NormalizedText& text, std::string_view original,
+                           const FeatureConfig& config, Emit& emit) {
+  const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
+  const std::uint64_t seed = mix64(config.hash_seed ^ 0x7E47F00DULL);
+  const auto put = [&](std::uint64_t group, std::uint64_t bin) {
+    emit(static_cast<std::uint32_t>(mix64(seed ^ (group << 16) ^ bin)) & mask);
+  };
+  if (text.truncated) original = original.substr(0, text.original_bytes_used);
+  std::size_t letters = 0, upper = 0, newlines = 0, longest_run = 0, stretched = 0;
+  std::size_t run = 0;
+  char32_t last = 0;
+  bool word_stretched = false;
+  std::size_t i = 0;
+  while (i < original.size()) {
+    const char32_t c = next_code_point(original, i);
+    if (c == '\n') ++newlines;
+    if (!is_word_cp(c)) {
+      stretched += word_stretched ? 1 : 0;
+      word_stretched = false;
+      last = 0;
+      continue;
+    }
+    run = c == last ? run + 1 : 1;
+    last = c;
+    longest_run = std::max(longest_run, run);
+    const bool digit = c >= '0' && c <= '9';
+    if (run >= 3 && !digit) word_stretched = true;
+    if (digit || (c >= 0x300 && c <= 0x36F)) continue;  // digits, combining marks
+    ++letters;
+    upper += is_upper_cp(c) ? 1 : 0;
+  }
+  stretched += word_stretched ? 1 : 0;
+  // Letter-only words of the shadow that are not Vietnamese syllables.
+  const std::string_view sh = text.shadow;
+  std::size_t letter_words = 0, invalid = 0;
+  char buf[8];
+  i = 0;
+  while (i < sh.size()) {
+    std::size_t j = i;
+    char32_t c = next_code_point(sh, j);
+    if (!is_word_cp(c)) {
+      i = j;
+      continue;
+    }
+    std::size_t length = 0;
+    bool ascii_letters = true;
+    for (;;) {
+      if (c >= 'a' && c <= 'z') {
+        if (length < sizeof buf) buf[length] = static_cast<char>(c);
+      } else {
+        ascii_letters = false;
+      }
+      ++length;
+      i = j;
+      if (i >= sh.size()) break;
+      c = next_code_point(sh, j);
+      if (!is_word_cp(c)) break;
+    }
+    if (!ascii_letters) continue;
+    ++letter_words;
+    if (length > sizeof buf || !is_vietnamese_syllable(std::string_view(buf, length))) ++invalid;
+  }
+  if (letters >= 5) {
+    put(1, upper == 0                  ? 0
+           : 10 * upper <= letters     ? 1
+           : 10 * upper <= 3 * letters ? 2
+           : 10 * upper <= 6 * letters ? 3
+                                       : 4);
+  }
+  put(2, longest_run <= 3 ? longest_run : longest_run <= 5 ? 4 : longest_run <= 9 ? 5 : 6);
+  put(3, stretched <= 1 ? stretched : stretched <= 3 ? 2 : 3);
+  put(4, newlines <= 1 ? newlines : newlines <= 3 ? 2 : 3);
+  if (letter_words > 0) {
+    put(5, invalid == 0                      ? 0
+           : 10 * invalid <= letter_words    ? 1
+           : 4 * invalid <= letter_words     ? 2
+           : 2 * invalid <= letter_words     ? 3
+           : 4 * invalid <= 3 * letter_words ? 4
+                                             : 5);
+  }
+}
+
+// The meta features: shape (kMetaShape), prior findings (kMetaRules) and the text as written
+// (kMetaText; `original` is the text `text` was normalized from); calls emit(bucket) once per
+// feature. They are counted apart from the n-grams (added to the logits unscaled), so they
 // weigh the same in short and long texts.
 template <typename Emit>
-void for_each_meta_feature(const NormalizedText& text, std::span<const Finding> prior,
-                           const FeatureConfig& config, Emit& emit) {
+void for_each_meta_feature(const NormalizedText& text, std::string_view original,
+                           std::span<const Finding> prior, const FeatureConfig& config,
+                           Emit& emit) {
   if (config.meta & kMetaRules) for_each_rule_feature(prior, config, emit);
+  if (config.meta & kMetaText) for_each_text_feature(text, original, config, emit);
   if ((config.meta & kMetaShape) == 0) return;
   const std::string_view s = text.text;
   std::size_t words = 0, symbols = 0, digit_words = 0, letters = 0, marked = 0, longest = 0;

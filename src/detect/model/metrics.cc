@@ -130,7 +130,7 @@ EvalReport evaluate_model(const Model& model, const std::vector<LabeledText>& da
   std::vector<float> logits(data.size() * labels);
   std::vector<float> probs(data.size() * labels);
   pool.parallel_for(data.size(), [&](std::size_t, std::size_t i) {
-    model.logits(data[i].text, data[i].prior, &logits[i * labels]);
+    model.logits(data[i].text, data[i].original, data[i].prior, &logits[i * labels]);
     std::copy(&logits[i * labels], &logits[i * labels] + labels, &probs[i * labels]);
     model.calibrate(&probs[i * labels]);
   });

@@ -13,14 +13,14 @@ class ModelDetector final : public Detector {
   ModelDetector(std::vector<std::unique_ptr<Model>> models, double min_score)
       : models_(std::move(models)), min_score_(min_score) {}
 
-  void detect(const Post& /*post*/, const NormalizedText& text,
+  void detect(const Post& post, const NormalizedText& text,
               std::vector<Finding>& out) const override {
     float probs[kMaxModelLabels];
     // The rule and PII findings made before this detector ran (kMetaRules models read them);
     // this detector's own findings, appended below, are not among them.
     const std::size_t prior_count = out.size();
     for (const auto& model : models_) {
-      model->predict(text, std::span<const Finding>(out.data(), prior_count), probs);
+      model->predict(text, post.text, std::span<const Finding>(out.data(), prior_count), probs);
       const ModelInfo& info = model->info();
       const bool softmax = info.head == ModelHead::kSoftmax;
       for (std::size_t k = 0; k < info.labels.size(); ++k) {

@@ -339,7 +339,7 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
                std::to_string(f.char_max) + " outside 1..8");
   }
   if ((f.meta & ~kMetaKnownBits) != 0 || (version == 1 && f.meta != 0) ||
-      (version == 2 && (f.meta & kMetaRules) != 0)) {
+      (version == 2 && (f.meta & kMetaRules) != 0) || (version <= 3 && (f.meta & kMetaText) != 0)) {
     return bad("unknown meta feature bits " + std::to_string(f.meta));
   }
   if (f.bucket_bits < 8 || f.bucket_bits > 26) {

@@ -86,16 +86,17 @@ void finish(const std::vector<float>& bias, float scale, const float* sum, float
 }
 
 template <std::size_t kLabels>
-void fixed_logits(const NormalizedText& text, std::span<const Finding> prior,
-                  const FeatureConfig& config, const unsigned char* weights, std::size_t stride,
-                  const std::vector<float>& bias, float* out) {
+void fixed_logits(const NormalizedText& text, std::string_view original,
+                  std::span<const Finding> prior, const FeatureConfig& config,
+                  const unsigned char* weights, std::size_t stride, const std::vector<float>& bias,
+                  float* out) {
   FixedAccumulator<kLabels> acc{weights, stride};
   model_internal::for_each_feature(text, config, acc);
   acc.flush();
   finish(bias, ngram_scale(config, acc.count), acc.sum, out);
-  if (config.meta & (kMetaShape | kMetaRules)) {
+  if (config.meta & (kMetaShape | kMetaRules | kMetaText)) {
     FixedAccumulator<kLabels> meta{weights, stride};
-    model_internal::for_each_meta_feature(text, prior, config, meta);
+    model_internal::for_each_meta_feature(text, original, prior, config, meta);
     meta.flush();
     for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.sum[k];
   }
@@ -103,27 +104,31 @@ void fixed_logits(const NormalizedText& text, std::span<const Finding> prior,
 
 }  // namespace
 
-void Model::logits(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
+void Model::logits(const NormalizedText& text, std::string_view original,
+                   std::span<const Finding> prior, float* out) const {
   const std::size_t labels = label_count();
   if (info_.format == WeightFormat::kInt8Row && labels == 2) {
-    return fixed_logits<2>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
+    return fixed_logits<2>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
+                           out);
   }
   if (info_.format == WeightFormat::kInt8Row && labels == 3) {
-    return fixed_logits<3>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
+    return fixed_logits<3>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
+                           out);
   }
   if (info_.format == WeightFormat::kInt8Row && labels == 4) {
-    return fixed_logits<4>(text, prior, info_.features, weights_, row_stride_, info_.bias, out);
+    return fixed_logits<4>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
+                           out);
   }
   float sum[kMaxModelLabels] = {};
   GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                          sum};
   model_internal::for_each_feature(text, info_.features, acc);
   finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
-  if (info_.features.meta & (kMetaShape | kMetaRules)) {
+  if (info_.features.meta & (kMetaShape | kMetaRules | kMetaText)) {
     float meta_sum[kMaxModelLabels] = {};
     GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                             meta_sum};
-    model_internal::for_each_meta_feature(text, prior, info_.features, meta);
+    model_internal::for_each_meta_feature(text, original, prior, info_.features, meta);
     for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
   }
 }
@@ -147,8 +152,9 @@ void Model::calibrate(float* v) const {
   for (std::size_t k = 0; k < labels; ++k) v[k] /= total;
 }
 
-void Model::predict(const NormalizedText& text, std::span<const Finding> prior, float* out) const {
-  logits(text, prior, out);
+void Model::predict(const NormalizedText& text, std::string_view original,
+                    std::span<const Finding> prior, float* out) const {
+  logits(text, original, prior, out);
   calibrate(out);
 }
 
@@ -171,10 +177,11 @@ void extract_features(const NormalizedText& text, const FeatureConfig& config,
   model_internal::for_each_feature(text, config, push);
 }
 
-void extract_meta_features(const NormalizedText& text, std::span<const Finding> prior,
-                           const FeatureConfig& config, std::vector<std::uint32_t>& out) {
+void extract_meta_features(const NormalizedText& text, std::string_view original,
+                           std::span<const Finding> prior, const FeatureConfig& config,
+                           std::vector<std::uint32_t>& out) {
   auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
-  model_internal::for_each_meta_feature(text, prior, config, push);
+  model_internal::for_each_meta_feature(text, original, prior, config, push);
 }
 
 }  // namespace tincay

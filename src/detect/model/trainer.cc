@@ -42,7 +42,7 @@ std::vector<SparseExample> featurize(const std::vector<LabeledText>& data,
       for (const std::uint32_t id : ids) items.emplace_back(id, scale);
     }
     ids.clear();
-    extract_meta_features(data[i].text, data[i].prior, config, ids);
+    extract_meta_features(data[i].text, data[i].original, data[i].prior, config, ids);
     for (const std::uint32_t id : ids) items.emplace_back(id, 1.0f);
     std::sort(items.begin(), items.end());
     SparseExample& ex = out[i];

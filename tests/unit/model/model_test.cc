@@ -13,6 +13,7 @@
 
 #include "tincay/detect/train.h"
 
+#include "src/detect/model/features.h"
 #include "tests/support/subprocess.h"
 
 namespace tincay {
@@ -354,7 +355,7 @@ TEST(ModelFeatures, ShapeFeaturesAreApartFromTheNgramsAndSeeLengthAndScript) {
   shape.meta = kMetaShape;
   const auto meta = [&](const std::string& text, const FeatureConfig& config) {
     std::vector<std::uint32_t> ids;
-    extract_meta_features(normalizer().normalize(text), {}, config, ids);
+    extract_meta_features(normalizer().normalize(text), text, {}, config, ids);
     return ids;
   };
   EXPECT_TRUE(meta("xin chào các bạn", plain).empty());
@@ -425,7 +426,7 @@ TEST(ModelFeatures, RuleFeaturesSeeWhichRulesAndPiiFiredAndNothingElse) {
   const NormalizedText text = normalizer().normalize("xin chào các bạn");
   const auto meta = [&](const std::vector<Finding>& prior, const FeatureConfig& config) {
     std::vector<std::uint32_t> ids;
-    extract_meta_features(text, prior, config, ids);
+    extract_meta_features(text, "xin chào các bạn", prior, config, ids);
     std::sort(ids.begin(), ids.end());
     return ids;
   };
@@ -520,6 +521,136 @@ TEST(ModelFile, Version2FilesLoadButMayNotUseRuleFeatures) {
   auto bad = Model::from_bytes(bytes, "v2", false);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);
+}
+
+TEST(ModelFeatures, VietnameseSyllablesAreToldFromKeyboardMashAndEnglish) {
+  using model_internal::is_vietnamese_syllable;
+  for (const char* w : {"a", "nghieng", "nguyen", "quan", "gin", "gia", "truong", "thuong", "khong",
+                        "yeu", "oanh", "ech"}) {
+    EXPECT_TRUE(is_vietnamese_syllable(w)) << w;
+  }
+  for (const char* w : {"", "dhnxncbc", "jdjd", "waste", "sp", "strong", "ban!", "nguyenn",
+                        "abcdefgh", "qa", "hoaie"}) {
+    EXPECT_FALSE(is_vietnamese_syllable(w)) << w;
+  }
+}
+
+TEST(ModelFeatures, TextFeaturesReadTheTextAsWritten) {
+  FeatureConfig text_meta;
+  text_meta.meta = kMetaText;
+  const auto meta = [](const std::string& original, const FeatureConfig& config) {
+    std::vector<std::uint32_t> ids;
+    extract_meta_features(normalizer().normalize(original), original, {}, config, ids);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  const std::string lower = "giao hàng nhanh đóng gói cẩn thận";
+  const std::string upper = "GIAO HÀNG NHANH ĐÓNG GÓI CẨN THẬN";
+  EXPECT_TRUE(meta(upper, FeatureConfig{}).empty()) << "without kMetaText the text is ignored";
+  EXPECT_EQ(features_of(lower, text_meta), features_of(upper, text_meta))
+      << "the n-grams see the normalized text, which is lower-cased";
+  EXPECT_NE(meta(lower, text_meta), meta(upper, text_meta)) << "capitals must show";
+  EXPECT_NE(meta(lower, text_meta), meta("giao hàng nhanh đóng gói cẩn thậnnnnnnnn", text_meta))
+      << "a stretched letter must show";
+  EXPECT_NE(meta(lower, text_meta), meta("giao hàng nhanh\nđóng gói\ncẩn thận", text_meta))
+      << "line breaks must show";
+  EXPECT_NE(meta(lower, text_meta), meta("dhnxncbc kjfhwq zxcvbn qwrtp", text_meta))
+      << "words that are no Vietnamese syllable must show";
+  EXPECT_EQ(meta(lower, text_meta), meta("con mèo và con chó rất dễ thương", text_meta))
+      << "which words does not matter";
+  // The model reads the original where it is given, and the normalized text where not.
+  float with[2];
+  float without[2];
+  ThreadPool pool(1);
+  TrainOptions opt = toy_options();
+  opt.features.meta = kMetaText;
+  auto bytes = train_model(toy_data(100, 1), toy_data(30, 2), toy_info(), opt, pool, nullptr);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  auto model = Model::from_bytes(*bytes, "text");
+  ASSERT_TRUE(model) << model.error().to_string();
+  const NormalizedText normalized = normalizer().normalize(upper);
+  (*model)->logits(normalized, lower, {}, with);
+  (*model)->logits(normalized, without);
+  EXPECT_EQ(with[0], without[0]);
+  EXPECT_EQ(with[1], without[1]);
+  FeatureConfig small = text_meta;
+  small.bucket_bits = 8;
+  for (const auto id : meta(upper + "\n" + "qwrtpz!!!", small)) EXPECT_LT(id, 256u);
+}
+
+// A task only the text as written can solve: both labels normalize alike, but SCAMMY texts are
+// written in capitals.
+std::vector<LabeledText> capitals_data(std::size_t n, std::uint64_t seed) {
+  std::vector<LabeledText> data = toy_data(n, seed);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const bool scammy = i % 2 == 0;
+    const std::string text = i % 4 < 2 ? "hôm nay bạn ơi" : "thật là mọi người";
+    data[i].original = scammy ? (i % 4 < 2 ? "HÔM NAY BẠN ƠI" : "THẬT LÀ MỌI NGƯỜI") : text;
+    data[i].text = normalizer().normalize(data[i].original);
+    data[i].labels = {static_cast<std::uint16_t>(scammy ? 1 : 0)};
+  }
+  return data;
+}
+
+TEST(ModelTraining, TextFeaturesLetAModelLearnFromCapitalsAndTheDetectorFeedsThePostText) {
+  ThreadPool pool(2);
+  TrainOptions opt = toy_options();
+  opt.features.meta = kMetaText;
+  auto bytes =
+      train_model(capitals_data(200, 1), capitals_data(60, 2), toy_info(), opt, pool, nullptr);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  auto model = Model::from_bytes(*bytes, "text");
+  ASSERT_TRUE(model) << model.error().to_string();
+  EXPECT_EQ((*model)->info().features.meta, kMetaText);
+  Post post;
+  post.text = "HÔM NAY BẠN ƠI";
+  const NormalizedText text = normalizer().normalize(post.text);
+  float capitals[2];
+  float plain[2];
+  (*model)->predict(text, post.text, {}, capitals);
+  (*model)->predict(text, "hôm nay bạn ơi", {}, plain);
+  EXPECT_GT(capitals[1], 0.8f);
+  EXPECT_LT(plain[1], 0.2f);
+
+  testing::TempDir dir;
+  auto detector = load_model_detector({dir.write("text.model", *bytes)}, 0.5);
+  ASSERT_TRUE(detector) << detector.error().to_string();
+  std::vector<Finding> findings;
+  (*detector)->detect(post, text, findings);
+  ASSERT_EQ(findings.size(), 1u) << "the detector must read the post's text as written";
+  EXPECT_EQ(findings[0].category, Category::kScam);
+  post.text = "hôm nay bạn ơi";
+  findings.clear();
+  (*detector)->detect(post, normalizer().normalize(post.text), findings);
+  EXPECT_TRUE(findings.empty());
+}
+
+TEST(ModelFile, Version3FilesLoadButMayNotUseTextFeatures) {
+  const std::string path =
+      std::string(TINCAY_SOURCE_DIR) + "/fuzz/corpus/model/tiny-v3-rules.model";
+  auto model = Model::load(path);
+  ASSERT_TRUE(model) << model.error().to_string();
+  EXPECT_TRUE((*model)->uses_prior_findings());
+  // The meta byte comes just before the hash seed: with the text bit set, a version-3 file is
+  // refused (version 4 introduced that bit).
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::uint8_t meta = (*model)->info().features.meta;
+  const std::uint32_t seed = (*model)->info().features.hash_seed;
+  std::string seed_bytes(4, '\0');
+  std::memcpy(seed_bytes.data(), &seed, 4);
+  const auto at = bytes.find(seed_bytes);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(static_cast<std::uint8_t>(bytes[at - 1]), meta);
+  bytes[at - 1] = static_cast<char>(meta | kMetaText);
+  auto bad = Model::from_bytes(bytes, "v3", false);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);
+  // The same bit in a current file loads.
+  auto current =
+      Model::load(std::string(TINCAY_SOURCE_DIR) + "/fuzz/corpus/model/tiny-v4-text.model");
+  ASSERT_TRUE(current) << current.error().to_string();
+  EXPECT_NE((*current)->info().features.meta & kMetaText, 0);
 }
 
 TEST(ModelDetector, LabelsOfOneCategoryMakeOneFindingWithTheirSummedProbability) {
