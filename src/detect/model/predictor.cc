@@ -49,6 +49,8 @@ struct FixedAccumulator {
   }
 };
 
+// The same for any label count and for float rows (the emotion model has seven labels), with the
+// same prefetch pipeline and the same order of additions.
 struct GenericAccumulator {
   const unsigned char* weights;
   std::size_t stride;
@@ -56,9 +58,9 @@ struct GenericAccumulator {
   bool int8;
   float* sum;
   std::uint32_t count = 0;
+  const unsigned char* pending[kPrefetchDepth] = {};
 
-  void operator()(std::uint32_t bucket) {
-    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+  void add(const unsigned char* row) {
     if (int8) {
       float scale;
       std::memcpy(&scale, row, 4);
@@ -71,7 +73,21 @@ struct GenericAccumulator {
         sum[k] += w;
       }
     }
+  }
+
+  void operator()(std::uint32_t bucket) {
+    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
+    __builtin_prefetch(row);
+    const std::uint32_t slot = count % kPrefetchDepth;
+    if (count >= kPrefetchDepth) add(pending[slot]);
+    pending[slot] = row;
     ++count;
+  }
+
+  // Adds the rows still pending; call once after the last feature.
+  void flush() {
+    const std::uint32_t first = count > kPrefetchDepth ? count - kPrefetchDepth : 0;
+    for (std::uint32_t j = first; j < count; ++j) add(pending[j % kPrefetchDepth]);
   }
 };
 
@@ -123,12 +139,14 @@ void Model::logits(const NormalizedText& text, std::string_view original,
   GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                          sum};
   model_internal::for_each_feature(text, info_.features, acc);
+  acc.flush();
   finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
   if (info_.features.meta & (kMetaShape | kMetaRules | kMetaText)) {
     float meta_sum[kMaxModelLabels] = {};
     GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                             meta_sum};
     model_internal::for_each_meta_feature(text, original, prior, info_.features, meta);
+    meta.flush();
     for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
   }
 }
