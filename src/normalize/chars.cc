@@ -225,7 +225,8 @@ CharTable::CharTable() : table_(kTableSize), fast_(kFastSize) {
     const CharInfo i = info(cp);
     FastChar& f = fast_[cp];
     f.folded = i.folded;
-    f.utf8_len = static_cast<std::uint8_t>(encode_utf8(cp, f.utf8));
+    f.utf8_len =
+        static_cast<std::uint8_t>(encode_utf8(i.folded < kFastSize ? i.folded : cp, f.utf8));
     f.shadow_len = static_cast<std::uint8_t>(encode_utf8(shadow(cp), f.shadow_utf8));
     const std::uint8_t v = tones_detail::vowel_entry(i.folded);
     const bool viet = v != 0 || (i.folded >= U'a' && i.folded <= U'z') || i.folded == 0x111;
@@ -235,7 +236,7 @@ CharTable::CharTable() : table_(kTableSize), fast_(kFastSize) {
     f.bits = static_cast<std::uint8_t>(
         ((v >> 4) != 0 ? FastChar::kToned : 0) | (v != 0 ? FastChar::kVowel : 0) |
         (quality ? FastChar::kQuality : 0) | (viet ? 0 : FastChar::kNotViet));
-    f.plain = plain_vowel(i.folded);
+    f.plain = static_cast<std::uint16_t>(plain_vowel(i.folded) & 0xFFFF);  // letters: below U+2000
     f.boundary_safe =
         i.cls != CharClass::kSpace && i.cls != CharClass::kInvisible && i.cls != CharClass::kMark;
     if (i.cls == CharClass::kLetter && i.folded < kTableSize && is_letter(i.folded)) {
@@ -248,6 +249,22 @@ CharTable::CharTable() : table_(kTableSize), fast_(kFastSize) {
       f.kind = FastChar::kEmoji;
     } else if (cp == U' ' || (cp >= 0x09 && cp <= 0x0D)) {
       f.kind = FastChar::kSeparator;
+    }
+    // The one-pass path writes `utf8` and `shadow_utf8` in place of the code point's own bytes
+    // (FastChar): anything that would break that is left to the two-pass path.
+    char own[4];
+    const std::size_t own_len = encode_utf8(cp, own);
+    if (f.kind != FastChar::kOther && f.kind != FastChar::kSeparator &&
+        (i.folded >= kFastSize || info(i.folded).folded != i.folded || f.utf8_len > own_len ||
+         f.shadow_len > own_len)) {
+      f.kind = FastChar::kOther;
+    }
+    if (f.kind == FastChar::kLetter) {
+      const auto field = [&](std::uint8_t b, int shift) {
+        return (f.bits & b) != 0 ? std::uint32_t{1} << shift : 0;
+      };
+      f.counts = 1 | field(FastChar::kToned, 7) | field(FastChar::kVowel, 13) |
+                 field(FastChar::kMarked, 20) | field(FastChar::kNotViet, 26);
     }
   }
 }

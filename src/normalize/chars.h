@@ -45,17 +45,23 @@ struct FastChar {
   static constexpr std::uint8_t kToned = 4;    // a vowel with a tone mark
   static constexpr std::uint8_t kVowel = 8;
   static constexpr std::uint8_t kQuality = 16;  // a vowel with a quality mark (ă â ê ô ơ ư)
-  char32_t folded = 0;
-  // For writing the code point itself (not `folded`) to text and shadow in one step: its UTF-8
-  // and the UTF-8 of its shadow, each padded to 4 bytes.
+  // For writing the character to text and shadow in one step: the UTF-8 of `folded` (folding is
+  // idempotent for the kinds above, so for a folded letter that is the letter itself) and of its
+  // shadow, each padded to 4 bytes. For every kind but kOther neither is longer than the UTF-8
+  // of the code point itself, so output never outgrows the input it comes from.
   char utf8[4] = {};
   char shadow_utf8[4] = {};
+  // For a letter, counts summed over a word's letters in one addition (a chunk has at most 66
+  // bytes, so no field overflows): bits 0-6 letters (1 each), 7-12 kToned, 13-19 kVowel, 20-25
+  // kMarked, 26-31 kNotViet (all but vowels are letters of 2 bytes or more). 0 for other kinds.
+  std::uint32_t counts = 0;
+  char32_t folded = 0;
+  std::uint16_t plain = 0;  // for a letter, its folded form's plain vowel (ặ → a) or that form
   std::uint8_t utf8_len = 0;
   std::uint8_t shadow_len = 0;
   Kind kind = kOther;
   std::uint8_t bits = 0;       // kMarked, ... for letters
   bool boundary_safe = false;  // not white space, invisible or a combining mark
-  char32_t plain = 0;          // the folded form's plain vowel (ặ → a), or the folded form
 };
 
 class CharTable {
@@ -77,6 +83,7 @@ class CharTable {
   // Code points below kFastSize (Latin, Vietnamese, general punctuation) have a FastChar.
   static constexpr char32_t kFastSize = 0x2070;
   const FastChar& fast(char32_t cp) const { return fast_[cp]; }  // REQUIRES: cp < kFastSize
+  const FastChar* fast_table() const { return fast_.data(); }    // kFastSize entries
   // Whether `cp` may sit next to a space at which the fast path cuts the text.
   bool boundary_safe(char32_t cp) const {
     if (cp < kFastSize) return fast_[cp].boundary_safe;

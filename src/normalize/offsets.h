@@ -132,6 +132,54 @@ class Emitter {
     s_len_ = static_cast<std::size_t>(sh - out_.shadow.data());
   }
 
+  // Raw write positions for the one-pass path (tokenizer.cc, FastPass): where the next byte of
+  // text, shadow and their maps goes. A writer may store up to 4 bytes and 3 spans past its
+  // final position.
+  struct Cursor {
+    char* t;
+    ByteSpan* tm;
+    char* sh;
+    ByteSpan* sm;
+  };
+  // Makes room for `bytes` more bytes of text and of shadow (plus the 4 a writer may store past
+  // them) and returns the current end, which stays uncommitted until advance().
+  [[gnu::always_inline]] Cursor cursor(std::size_t bytes) {
+    if (t_len_ + bytes + 4 > out_.text.size() || s_len_ + bytes + 4 > out_.shadow.size()) {
+      make_room(bytes + 4);
+    }
+    return {out_.text.data() + t_len_, out_.text_map.data() + t_len_, out_.shadow.data() + s_len_,
+            out_.shadow_map.data() + s_len_};
+  }
+  // The ends of the text and shadow buffers: a cursor may write up to them.
+  const char* text_end() const { return out_.text.data() + out_.text.size(); }
+  const char* shadow_end() const { return out_.shadow.data() + out_.shadow.size(); }
+  // Commits what was written through a cursor of this emitter, up to `end`.
+  void advance(const Cursor& end) {
+    t_len_ = static_cast<std::size_t>(end.t - out_.text.data());
+    s_len_ = static_cast<std::size_t>(end.sh - out_.shadow.data());
+  }
+  // Where text offset 0 is (text_offset(t) == t - text_offset_base()), until the next write.
+  const char* text_offset_base() const { return out_.text.data(); }
+  // advance() given only the text and shadow positions.
+  void advance_to(const char* t, const char* sh) {
+    t_len_ = static_cast<std::size_t>(t - out_.text.data());
+    s_len_ = static_cast<std::size_t>(sh - out_.shadow.data());
+  }
+  // Text offset of a cursor position.
+  std::uint32_t text_offset(const char* t) const {
+    return static_cast<std::uint32_t>(t - out_.text.data());
+  }
+
+  // Records a token over text bytes [begin, end) and original bytes `original`.
+  [[gnu::always_inline]] void add_token_range(TokenKind kind, std::uint32_t begin,
+                                              std::uint32_t end, ByteSpan original) {
+    Token t;
+    t.kind = kind;
+    t.normalized = {begin, end};
+    t.original = original;
+    out_.tokens.push_back(t);
+  }
+
   // The text bytes written since `begin`.
   std::string_view text_since(std::uint32_t begin) const {
     return std::string_view(out_.text.data() + begin, t_len_ - begin);
@@ -195,6 +243,11 @@ class Emitter {
     return 4;
   }
 
+  // Makes room for `more` bytes past what is written in both text and shadow (out of line: rare).
+  [[gnu::noinline]] void make_room(std::size_t more) {
+    if (t_len_ + more > out_.text.size()) grow_text(more);
+    if (s_len_ + more > out_.shadow.size()) grow_shadow(more);
+  }
   // Makes room for `more` bytes past what is written (rare after the first posts: resize only
   // zero-fills, the capacity is kept between posts).
   void grow_text(std::size_t more) {

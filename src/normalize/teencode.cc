@@ -84,35 +84,60 @@ Status TeencodeLexicon::parse_into(std::string_view path, std::string_view text,
   return ok_status();
 }
 
+namespace {
+
+// TeencodeLexicon::step over the code points of UTF-8 `s` (valid: forms are normalized text).
+std::uint64_t hash_utf8(std::string_view s) {
+  std::uint64_t h = TeencodeLexicon::kSeed;
+  for (std::size_t i = 0; i < s.size();) h = TeencodeLexicon::step(h, utf8::decode(s, i));
+  return h;
+}
+
+}  // namespace
+
 TeencodeLexicon::TeencodeLexicon(std::vector<LexiconEntry> entries) : entries_(std::move(entries)) {
   std::size_t cap = 16;
   while (cap < entries_.size() * 3) cap <<= 1;
   slots_.assign(cap, Slot{});
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     max_form_bytes_ = std::max(max_form_bytes_, entries_[i].form.size());
-    std::string padded = entries_[i].form;
-    padded.resize(padded.size() + 8, '\0');
-    const std::uint64_t q = quick_hash(padded.data(), entries_[i].form.size());
-    for (const std::size_t bit : {(q >> 48) & kFilterMask, (q >> 32) & kFilterMask}) {
+    const std::uint64_t m = mix(hash_utf8(entries_[i].form));
+    for (const std::size_t bit : {(m >> 48) & kFilterMask, (m >> 32) & kFilterMask}) {
       filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
     }
-    const std::uint64_t h = hash_form(entries_[i].form);
-    std::size_t at = h & (cap - 1);
+    std::size_t at = (m >> 8) & (cap - 1);
     while (slots_[at].index >= 0) {
       if (entries_[static_cast<std::size_t>(slots_[at].index)].form == entries_[i].form) break;
       at = (at + 1) & (cap - 1);
     }
-    slots_[at] = {static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(i)};
+    Slot& slot = slots_[at];
+    slot.tag = static_cast<std::uint32_t>(m);
+    slot.index = static_cast<std::int32_t>(i);
+    const std::string& form = entries_[i].form;
+    slot.form_len = form.size() <= kInlineForm ? static_cast<std::uint8_t>(form.size()) : 0xFF;
+    if (form.size() <= kInlineForm) form.copy(slot.form, form.size());
   }
 }
 
-const LexiconEntry* TeencodeLexicon::find(std::string_view form, std::uint64_t hash) const {
+const LexiconEntry* TeencodeLexicon::find(std::string_view form) const {
+  if (form.empty() || form.size() > max_form_bytes_ || !utf8::is_valid(form)) return nullptr;
+  return find_hashed(form, hash_utf8(form));
+}
+
+const LexiconEntry* TeencodeLexicon::probe(std::string_view form, std::uint64_t m) const {
   if (slots_.empty() || form.size() > max_form_bytes_) return nullptr;
   const std::size_t mask = slots_.size() - 1;
-  const auto tag = static_cast<std::uint32_t>(hash >> 32);
-  for (std::size_t at = hash & mask; slots_[at].index >= 0; at = (at + 1) & mask) {
-    if (slots_[at].tag != tag) continue;
-    const LexiconEntry& e = entries_[static_cast<std::size_t>(slots_[at].index)];
+  const auto tag = static_cast<std::uint32_t>(m);
+  for (std::size_t at = (m >> 8) & mask; slots_[at].index >= 0; at = (at + 1) & mask) {
+    const Slot& slot = slots_[at];
+    if (slot.tag != tag) continue;
+    if (slot.form_len != 0xFF) {
+      if (std::string_view(slot.form, slot.form_len) == form) {
+        return &entries_[static_cast<std::size_t>(slot.index)];
+      }
+      continue;
+    }
+    const LexiconEntry& e = entries_[static_cast<std::size_t>(slot.index)];
     if (e.form == form) return &e;
   }
   return nullptr;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,17 +14,6 @@
 #include "tincay/core/result.h"
 
 namespace tincay::normalize_internal {
-
-// FNV-1a: short keys, no allocation.
-inline constexpr std::uint64_t kHashSeed = 1469598103934665603ULL;
-inline std::uint64_t hash_step(std::uint64_t h, unsigned char c) {
-  return (h ^ c) * 1099511628211ULL;
-}
-inline std::uint64_t hash_form(std::string_view s) {
-  std::uint64_t h = kHashSeed;
-  for (const char c : s) h = hash_step(h, static_cast<unsigned char>(c));
-  return h;
-}
 
 struct LexiconEntry {
   std::string form;                       // as normalized text spells it (lower case, NFC)
@@ -50,47 +38,54 @@ class TeencodeLexicon {
   explicit TeencodeLexicon(std::vector<LexiconEntry> entries);
   TeencodeLexicon() = default;
 
-  // False when `form` (form[0, len)) is certainly not a form: two bits of a Bloom filter, tested
-  // before the exact lookup, so that most words of a post never hash their bytes one by one.
-  // REQUIRES: 8 bytes are readable from `form` (bytes past `len` are ignored).
-  bool may_contain(const char* form, std::size_t len) const {
-    if (len == 0 || len > max_form_bytes_) return false;
-    const std::uint64_t h = quick_hash(form, len);
-    const std::size_t a = (h >> 48) & kFilterMask;
-    const std::size_t b = (h >> 32) & kFilterMask;
-    return ((filter_[a >> 6] >> (a & 63)) & (filter_[b >> 6] >> (b & 63)) & 1) != 0;
+  // The hash the lexicon is keyed on, built one code point at a time from kSeed:
+  // h = step(h, c) for each character c of the form. Callers that decode a word anyway hash it
+  // as they go, without reading back what they wrote.
+  static constexpr std::uint64_t kSeed = 0x243F6A8885A308D3ULL;
+  static std::uint64_t step(std::uint64_t h, char32_t c) { return (h ^ c) * 0x9E3779B97F4A7C15ULL; }
+
+  // The entry for form (normalized text) whose hash is h, or nullptr. Two bits of a Bloom filter
+  // are tested first, so most words never touch the table.
+  const LexiconEntry* find_hashed(std::string_view form, std::uint64_t h) const {
+    const std::uint64_t m = mix(h);
+    const std::size_t a = (m >> 48) & kFilterMask;
+    const std::size_t b = (m >> 32) & kFilterMask;
+    if (((filter_[a >> 6] >> (a & 63)) & (filter_[b >> 6] >> (b & 63)) & 1) == 0) return nullptr;
+    return probe(form, m);
   }
 
   // The entry for a normalized word, or nullptr.
-  const LexiconEntry* find(std::string_view form) const { return find(form, hash_form(form)); }
-  // The same, given hash_form(form) (computed while building the key).
-  const LexiconEntry* find(std::string_view form, std::uint64_t hash) const;
+  const LexiconEntry* find(std::string_view form) const;
   std::size_t size() const { return entries_.size(); }
   std::size_t max_form_bytes() const { return max_form_bytes_; }
   const std::vector<LexiconEntry>& entries() const { return entries_; }
 
  private:
-  // A slot holds the upper hash bits of its entry's form, so that a probe rejects most other
-  // words without touching the entry (most words of a post are not in the lexicon).
+  // A slot holds 32 bits of its entry's mixed hash, so that a probe rejects most other words
+  // without touching the entry (most words of a post are not in the lexicon).
+  // Forms up to kInlineForm bytes are also kept in the slot: a hit is then confirmed without
+  // reading the entry (a second cache miss on the way to every expansion).
+  static constexpr std::size_t kInlineForm = 22;
   struct Slot {
     std::uint32_t tag = 0;
-    std::int32_t index = -1;  // into entries_, -1 when empty
+    std::int32_t index = -1;       // into entries_, -1 when empty
+    std::uint8_t form_len = 0xFF;  // 0xFF: the form is longer than kInlineForm
+    char form[kInlineForm + 1] = {};
   };
   static constexpr std::size_t kFilterBits = std::size_t{1} << 16;
   static constexpr std::size_t kFilterMask = kFilterBits - 1;
-  // A multiplicative hash of the first and last 8 bytes. REQUIRES: 8 bytes readable at p.
-  static std::uint64_t quick_hash(const char* p, std::size_t len) {
-    std::uint64_t a = 0;
-    std::memcpy(&a, p, 8);
-    if (len < 8) a &= (std::uint64_t{1} << (8 * len)) - 1;
-    std::uint64_t b = 0;
-    if (len > 8) std::memcpy(&b, p + len - 8, 8);
-    return (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^
-           (len * 0x165667B19E3779F9ULL);
+  // step() mixes little (its low bits depend on the low bits of the characters alone): the
+  // filter, slot and tag bits come from this.
+  static std::uint64_t mix(std::uint64_t h) {
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 29);
   }
+  // The table lookup of `form`, whose mixed hash is m.
+  const LexiconEntry* probe(std::string_view form, std::uint64_t m) const;
 
   std::vector<LexiconEntry> entries_;
-  std::vector<Slot> slots_;  // size a power of two
+  std::vector<Slot> slots_;  // size a power of two, indexed by mix(hash)
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterBits / 64);
   std::size_t max_form_bytes_ = 0;
 };

@@ -133,6 +133,28 @@ class Pass {
     lexicon_word(entry, w, ws, n, 0);
   }
 
+  // found_word() for a word that is already written: true when lexicon_word() would keep it as
+  // written (then it adds nothing); otherwise it writes the expansion in its place (the caller
+  // has committed the text up to the word) with its tokens.
+  bool found_written_word(const LexiconEntry& entry, ByteSpan original) {
+    if (!entry.expansion.empty() && !(entry.needs_marked_context && !post_has_marks())) {
+      expansion(entry.expansion, original, 0);
+      return false;
+    }
+    return true;
+  }
+
+  // The token and readings lexicon_word() adds after a word it keeps as written, over text bytes
+  // [begin, current end).
+  void ambiguous_word(const LexiconEntry& entry, std::uint32_t begin, ByteSpan original) {
+    em_.add_token(TokenKind::kWord, begin, original, token_flags::kAmbiguous);
+    if (entry.expansion.empty()) {
+      for (const std::string& alt : entry.alternatives) em_.add_alternative(alt);
+    } else {
+      em_.add_alternative(entry.expansion);
+    }
+  }
+
  private:
   CharClass cls(std::size_t i) const { return table_.info(c_[i]).cls; }
 
@@ -217,13 +239,12 @@ class Pass {
       // The key is the word's UTF-8, hashed as it is written.
       char key[kMaxWord * 4];
       std::size_t len = 0;
-      std::uint64_t h = kHashSeed;
+      std::uint64_t h = TeencodeLexicon::kSeed;
       bool fits = true;
       const std::size_t max_bytes = lexicon_.max_form_bytes();
       for (std::size_t k = 0; k < n && fits; ++k) {
         const char32_t c = w[k];
         if (len > max_bytes) fits = false;
-        const std::size_t at = len;
         if (c < 0x80) {
           key[len++] = static_cast<char>(c);
         } else if (c < 0x800) {
@@ -236,9 +257,10 @@ class Pass {
         } else {
           fits = false;
         }
-        for (std::size_t j = at; j < len; ++j) h = hash_step(h, static_cast<unsigned char>(key[j]));
+        h = TeencodeLexicon::step(h, c);
       }
-      const LexiconEntry* entry = fits ? lexicon_.find(std::string_view(key, len), h) : nullptr;
+      const LexiconEntry* entry =
+          fits ? lexicon_.find_hashed(std::string_view(key, len), h) : nullptr;
       if (entry != nullptr) {
         lexicon_word(*entry, w, ws, n, flags);
         return;
@@ -632,10 +654,18 @@ class Pass {
 //    "X." (so spaced_letters, spaced_phone and spaced_initial never involve it, and they look no
 //    further than a neighbouring chunk); its punctuation runs are one token each, and the only
 //    URLs it could spell ("www.", "http://") are left to the two-pass path.
+// Numbers are the one exception to "no digits": a chunk [digits][punct*] followed by no digit
+// group (which could join it into a phone number split by spaces) is one number or phone token
+// and a punctuation token, whatever is around it, exactly as Pass::number writes it.
 // Other chunks are gathered into runs and handed to clean_text + Pass unchanged. Two facts about
 // the whole text are handled apart: whether any letter carries a diacritic (the lexicon's
 // needs_marked_context; answered from what was seen plus a scan of the rest), and U+E000, which
 // clean_text uses as its soft space (a post holding it takes the two-pass path).
+//
+// Three layers, fastest first: hot() writes runs of chunks of letters, punctuation and numbers in
+// one loop, each character decoded once and written straight to the output, tokens buffered;
+// what it does not take (pictographs, lone letters next to unknown chunks, ...) goes to scan()
+// and commit(), one chunk at a time; what is not plain goes to flush() and the two passes.
 class FastPass final : public MarksOracle {
  public:
   FastPass(const CharTable& table, const TeencodeLexicon& lexicon, const TokenizeOptions& options,
@@ -645,7 +675,7 @@ class FastPass final : public MarksOracle {
         options_(options),
         in_(input),
         out_(out),
-        em_(out, table, input.size() + 64),
+        em_(out, table, input.size() + 8),
         words_(table, lexicon, options, out.work_chars, out.work_spans, em_, this) {}
 
   bool run() {
@@ -660,7 +690,23 @@ class FastPass final : public MarksOracle {
     std::size_t space = 0;  // the separator before the chunk at p is [space, p)
     std::size_t p = skip_separators(0);
     while (p < n) {
-      const Shape shape = parse(p);
+      if (slow_begin == kNone && (space == 0 || prev_safe)) {
+        const std::size_t from = p;
+        if (!hot(p, space, prev_plain)) return false;
+        if (p != from) {
+          prev_safe = true;
+          if (p >= n) break;
+        }
+      }
+      // With no run of other chunks pending, the chunk and the space before it are written
+      // straight away, and taken back when the chunk turns out not to be plain.
+      const bool direct = slow_begin == kNone;
+      const std::uint32_t mark_text = em_.text_size();
+      const std::uint32_t mark_shadow = em_.shadow_size();
+      if (direct && cleaned_any_) {
+        em_.put_space({static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(p)});
+      }
+      const Shape shape = scan(p);
       const std::size_t q = q_;
       const std::size_t next = skip_separators(q);
       const bool first = space == 0;  // nothing but white space before p
@@ -671,20 +717,22 @@ class FastPass final : public MarksOracle {
         plain = (first || prev_plain) && (next >= n || next_is_plain_not_lone(next));
       }
       if (plain) {
-        if (slow_begin != kNone) {
+        if (!direct) {
           if (!flush(slow_space, slow_begin, space)) return false;
           slow_begin = kNone;
-        }
-        if (cleaned_any_) {
-          em_.put_space({static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(p)});
+          if (cleaned_any_) {
+            em_.put_space({static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(p)});
+          }
+          scan(p);  // again, after what flush() wrote
         }
         scan_from_ = q;
-        emit();
+        commit(p);
         cleaned_any_ = true;
         if (restart_) return false;
         prev_plain = shape != Shape::kLoneLetter;
         prev_safe = true;
       } else {
+        if (direct) em_.rewind(mark_text, mark_shadow);
         if (slow_begin == kNone) {
           slow_begin = p;
           slow_space = space;
@@ -813,6 +861,574 @@ class FastPass final : public MarksOracle {
     return chars > 1 || (chars == 1 && !letter);
   }
 
+  // The FastChar of the character at s[i] (valid UTF-8) and its length; the end of a chunk's
+  // bytes (i >= limit) reads as a separator, a character above CharTable::kFastSize as kOther.
+  [[gnu::always_inline]] static const FastChar* decode(const unsigned char* s, std::size_t i,
+                                                       std::size_t limit, const FastChar* fast,
+                                                       std::size_t& len) {
+    static constexpr FastChar kOtherChar{};
+    if (i >= limit) return fast + ' ';
+    const unsigned b = s[i];
+    if (b < 0x80) {
+      len = 1;
+      return fast + b;
+    }
+    if (b < 0xE0) {
+      len = 2;
+      return fast + (((b & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu));
+    }
+    if (b < 0xF0) {
+      len = 3;
+      const char32_t cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      return cp < CharTable::kFastSize ? fast + cp : &kOtherChar;
+    }
+    len = 4;
+    return &kOtherChar;
+  }
+
+  // Writes a character with a FastChar at c: its folded UTF-8 and shadow, 4 bytes and 3 spans at
+  // a time (Emitter::Cursor), then advances c by the real lengths.
+  [[gnu::always_inline]] static void put_fast(Emitter::Cursor& c, const FastChar* f, std::size_t i,
+                                              std::size_t len) {
+    const ByteSpan span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + len)};
+    std::memcpy(c.t, f->utf8, 4);
+    c.tm[0] = span;
+    c.tm[1] = span;
+    c.tm[2] = span;
+    c.t += f->utf8_len;
+    c.tm += f->utf8_len;
+    std::memcpy(c.sh, f->shadow_utf8, 4);
+    c.sm[0] = span;
+    c.sm[1] = span;
+    c.sm[2] = span;
+    c.sh += f->shadow_len;
+    c.sm += f->shadow_len;
+  }
+
+  // Tokens of hot() wait in pending_ and are appended to the output in blocks (fewer calls than
+  // a push_back each); anything else that adds tokens calls flush_pending() first.
+  [[gnu::always_inline]] void pend(TokenKind kind, std::uint32_t begin, std::uint32_t end,
+                                   std::size_t original_begin, std::size_t original_end) {
+    if (pending_n_ == kPending) flush_pending();
+    Token& t = pending_.at[pending_n_++];
+    t.kind = kind;
+    t.normalized = {begin, end};
+    t.original = {static_cast<std::uint32_t>(original_begin),
+                  static_cast<std::uint32_t>(original_end)};
+    t.flags = 0;
+    t.alternatives_count = 0;
+    t.alternatives_begin = 0;
+  }
+  void flush_pending() {
+    out_.tokens.insert(out_.tokens.end(), pending_.at, pending_.at + pending_n_);
+    pending_n_ = 0;
+  }
+
+  // hot() for a chunk that starts with a digit: a number, [digits][punctuation*], followed by
+  // no digits (which could make it part of a phone number split by spaces: Pass::spaced_phone),
+  // is written at c as Pass::number writes it, with its tokens; false when the chunk is not
+  // such a number (what was written at c is then to be dropped).
+  [[gnu::noinline]] bool hot_number(std::size_t p, std::size_t limit, Emitter::Cursor& c,
+                                    std::size_t& q_out, std::size_t& next_out) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    const FastChar* const fast = table_.fast_table();
+    const Emitter::Cursor chunk = c;
+    std::size_t i = p;
+    while (i < limit && static_cast<unsigned>(s[i] - '0') < 10) {
+      put_fast(c, fast + s[i], i, 1);
+      ++i;
+    }
+    const std::size_t digits_end = i;
+    std::size_t len = 0;
+    const FastChar* f = decode(s, i, limit, fast, len);
+    while (f->kind == FastChar::kPunct) {
+      put_fast(c, f, i, len);
+      i += len;
+      f = decode(s, i, limit, fast, len);
+    }
+    if (f->kind != FastChar::kSeparator || (i < n && !is_separator(s[i]))) return false;
+    const std::size_t q = i;
+    const std::size_t next_p = skip_separators(q);
+    if (next_p < n && (static_cast<unsigned>(s[next_p] - '0') < 10 || !safe_at(next_p))) {
+      return false;
+    }
+    const std::size_t count = digits_end - p;
+    const bool phone = (count == 10 && s[p] == '0' && s[p + 1] != '0') ||
+                       (count == 11 && s[p] == '8' && s[p + 1] == '4' && s[p + 2] != '0');
+    const char* const number_end = chunk.t + count;
+    pend(phone ? TokenKind::kPhone : TokenKind::kNumber, em_.text_offset(chunk.t),
+         em_.text_offset(number_end), p, digits_end);
+    if (q > digits_end) {
+      pend(TokenKind::kPunctuation, em_.text_offset(number_end), em_.text_offset(c.t), digits_end,
+           q);
+    }
+    q_out = q;
+    next_out = next_p;
+    return true;
+  }
+
+  // hot() for a plain chunk whose letters, written at `word` (up to `after_word`, followed by the
+  // trailing punctuation up to byte q), are the lexicon form `entry`: Pass::lexicon_word on what
+  // is written. The word stays (ambiguous) or its expansion replaces it; the trailing
+  // punctuation is written again after it. `lead`: where the leading punctuation starts, or null.
+  // Commits everything; returns false when the post must be redone (restart_).
+  [[gnu::noinline]] bool hot_lexicon(const LexiconEntry& entry, std::size_t p,
+                                     std::size_t word_begin, std::size_t word_stop, std::size_t q,
+                                     const char* lead, char* word_t, char* word_sh, char* word_end,
+                                     char* word_end_sh) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const FastChar* const fast = table_.fast_table();
+    if (lead != nullptr) {
+      em_.add_token_range(TokenKind::kPunctuation, em_.text_offset(lead), em_.text_offset(word_t),
+                          {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(word_begin)});
+    }
+    const ByteSpan original{static_cast<std::uint32_t>(word_begin),
+                            static_cast<std::uint32_t>(word_stop)};
+    scan_from_ = q;
+    em_.advance_to(word_t, word_sh);
+    const std::uint32_t word_start = em_.text_size();
+    if (words_.found_written_word(entry, original)) {
+      em_.advance_to(word_end, word_end_sh);
+      words_.ambiguous_word(entry, word_start, original);
+    }
+    cleaned_any_ = true;
+    if (restart_) return false;
+    if (q > word_stop) {
+      const std::uint32_t trail_start = em_.text_size();
+      Emitter::Cursor w = em_.cursor(q - word_stop);
+      std::size_t len = 0;
+      for (std::size_t i = word_stop; i < q; i += len) {
+        const FastChar* const f = decode(s, i, q, fast, len);
+        put_fast(w, f, i, len);
+      }
+      em_.advance(w);
+      em_.add_token_range(TokenKind::kPunctuation, trail_start, em_.text_size(),
+                          {static_cast<std::uint32_t>(word_stop), static_cast<std::uint32_t>(q)});
+    }
+    return true;
+  }
+
+  // run()'s common case in one loop with its state in locals: chunks shaped
+  // [punctuation*][letters*][punctuation*] that are plain (neither a lone letter nor "X.", followed
+  // by white space and a boundary-safe character or by the end of the text) are written with their
+  // tokens exactly as scan() and commit() write them. Starts at the chunk at p (the separator
+  // before it starting at `space`), which must be plain as far as what comes before it goes, with
+  // no run of other chunks pending; stops at the end of the text or at the first chunk it does
+  // not handle, leaving p and space there for run(). Returns false when the post must be redone
+  // (restart_).
+  bool hot(std::size_t& p_io, std::size_t& space_io, bool& prev_plain_io) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    const FastChar* const fast = table_.fast_table();
+    std::size_t p = p_io;
+    std::size_t space = space_io;
+    bool after_plain = prev_plain_io;  // run()'s prev_plain
+    bool cleaned = cleaned_any_;
+    bool marks = marks_seen_;
+    const bool use_lexicon = options_.expand_teencode && lexicon_.size() > 0;
+    // A chunk writes no more than it reads (FastChar), and a space no more than its separator:
+    // room for the rest of the input, and 16 bytes for the last character (it may end past
+    // `limit`), the writes past the end and the lexicon filter, is room for every chunk below
+    // (until an expansion, which writes more: then the room is made again).
+    // The write positions are plain pointers, not Emitter::Cursor copies: compilers copy such a
+    // struct through the stack with wide loads that wait for the narrow stores before them.
+    Emitter::Cursor start = em_.cursor(n - p + 16);
+    char* o_t = start.t;  // the end of what is committed
+    char* o_sh = start.sh;
+    ByteSpan* o_tm = start.tm;
+    ByteSpan* o_sm = start.sm;
+    const char* text_base = em_.text_offset_base();
+    bool ok = true;
+    while (p < n) {
+      const std::size_t limit = std::min(n, p + kMaxChunk);
+      Emitter::Cursor c{o_t, o_tm, o_sh, o_sm};
+      if (cleaned) {
+        const ByteSpan gap{static_cast<std::uint32_t>(space), static_cast<std::uint32_t>(p)};
+        *c.t++ = ' ';
+        *c.tm++ = gap;
+        *c.sh++ = ' ';
+        *c.sm++ = gap;
+      }
+      char* const chunk_t = c.t;
+      char* const chunk_sh = c.sh;
+      std::size_t i = p;
+      const FastChar* f = nullptr;
+      std::size_t len = 0;
+      if (static_cast<unsigned>(s[p] - '0') < 10) {
+        std::size_t q = 0;
+        std::size_t next_p = 0;
+        if (!hot_number(p, limit, c, q, next_p)) break;
+        o_t = c.t;
+        o_tm = c.tm;
+        o_sh = c.sh;
+        o_sm = c.sm;
+        cleaned = true;
+        after_plain = false;  // as run() has it after a chunk it leaves to the two-pass path
+        space = q;
+        p = next_p;
+        continue;
+      }
+      f = decode(s, i, limit, fast, len);
+      while (f->kind == FastChar::kPunct) {
+        put_fast(c, f, i, len);
+        i += len;
+        f = decode(s, i, limit, fast, len);
+      }
+      char* const word_t = c.t;
+      char* const word_sh = c.sh;
+      const std::size_t word_begin = i;
+      std::uint32_t counts = 0;                         // FastChar::counts of the letters, summed
+      std::uint64_t key_hash = TeencodeLexicon::kSeed;  // of the folded letters
+      std::uint8_t* bits = bits_;
+      bool stretched = false;
+      char32_t prev = 0;                 // the previous letter, folded
+      char32_t prev_plain = 0xFFFFFFFF;  // its plain vowel; matches nothing before the first
+      while (f->kind == FastChar::kLetter) {
+        counts += f->counts;
+        *bits++ = f->bits;
+        // may_be_stretched (deobfuscate.h), one pair at a time.
+        if (f->plain == prev_plain) {
+          stretched = stretched || f->folded == prev || ((f->folded < 0x80) != (prev < 0x80));
+        }
+        prev = f->folded;
+        prev_plain = f->plain;
+        key_hash = TeencodeLexicon::step(key_hash, f->folded);
+        put_fast(c, f, i, len);
+        i += len;
+        f = decode(s, i, limit, fast, len);
+      }
+      char* const word_end = c.t;
+      char* const word_end_sh = c.sh;
+      const std::size_t word_stop = i;
+      while (f->kind == FastChar::kPunct) {
+        put_fast(c, f, i, len);
+        i += len;
+        f = decode(s, i, limit, fast, len);
+      }
+      if (f->kind != FastChar::kSeparator || (i < n && !is_separator(s[i]))) break;
+      const std::size_t q = i;
+      const auto letters = static_cast<std::size_t>(counts & 0x7F);
+      const bool lead = word_begin > p;
+      const bool trail = q > word_stop;
+      const bool lone = letters == 1 && !lead && !trail;
+      if (letters == 1 && !lead && q == word_stop + 1 && s[word_stop] == '.') {
+        break;  // "X.": maybe an initial
+      }
+      if (trail && letters >= 3 && letters <= 5) {
+        const std::string_view w(word_t, static_cast<std::size_t>(word_end - word_t));
+        if (w == "www" || w == "http" || w == "https") break;
+      }
+      // Mostly one space, then the next chunk.
+      std::size_t next_p = q < n ? q + 1 : q;
+      if (next_p < n) {
+        const unsigned b = s[next_p];
+        if (b <= 0x20 && is_separator(static_cast<unsigned char>(b)))
+          next_p = skip_separators(next_p);
+        if (next_p < n && !safe_at(next_p)) break;
+      }
+      // A lone letter may start or continue spaced letters ("v i ệ c") or be an initial
+      // ("T. P"): only between two chunks known to be neither (run()).
+      if (lone &&
+          ((space != 0 && !after_plain) || (next_p < n && !next_is_plain_not_lone(next_p)))) {
+        break;
+      }
+      after_plain = !lone;
+      // The chunk is plain: commit().
+      marks = marks || ((counts >> 20) & 0x3F) != 0;
+      bool careful_needed = options_.deobfuscate && stretched;
+      // One tone mark, only Vietnamese letters, two or more vowels, at most 8 letters (the
+      // fields of FastChar::counts).
+      if (!careful_needed && (counts & 0xFC001F80u) == (1u << 7) && ((counts >> 13) & 0x7F) >= 2 &&
+          letters <= 8) {
+        std::size_t at = word_begin;
+        const char32_t w0 = folded_at(at);
+        const char32_t w1 = folded_at(at);
+        careful_needed = tone_misplaced(letters, w0, w1);
+      }
+      const LexiconEntry* entry = nullptr;
+      if (use_lexicon && !careful_needed && letters > 0 && letters <= kMaxWord) {
+        // Keyed on the letters as they were decoded: reading back the bytes just written would
+        // wait for the stores (a load spanning several stores is not forwarded from them).
+        entry = lexicon_.find_hashed(
+            std::string_view(word_t, static_cast<std::size_t>(word_end - word_t)), key_hash);
+      }
+      if (entry != nullptr || careful_needed) {
+        flush_pending();
+        marks_seen_ = marks;
+        if (entry != nullptr) {
+          ok = hot_lexicon(*entry, p, word_begin, word_stop, q, lead ? chunk_t : nullptr, word_t,
+                           word_sh, word_end, word_end_sh);
+        } else {
+          em_.advance_to(chunk_t, chunk_sh);  // the space stays
+          scan_from_ = q;
+          careful(p);
+          cleaned_any_ = true;
+          ok = !restart_;
+        }
+        if (!ok) break;
+        cleaned = true;
+        marks = marks_seen_;
+        const Emitter::Cursor again = em_.cursor(n - next_p + 16);
+        o_t = again.t;
+        o_tm = again.tm;
+        o_sh = again.sh;
+        o_sm = again.sm;
+        text_base = em_.text_offset_base();
+      } else {
+        const auto at = [&](const char* t) { return static_cast<std::uint32_t>(t - text_base); };
+        if (lead) pend(TokenKind::kPunctuation, at(chunk_t), at(word_t), p, word_begin);
+        if (letters > 0) pend(TokenKind::kWord, at(word_t), at(word_end), word_begin, word_stop);
+        if (trail) pend(TokenKind::kPunctuation, at(word_end), at(c.t), word_stop, q);
+        o_t = c.t;
+        o_tm = c.tm;
+        o_sh = c.sh;
+        o_sm = c.sm;
+        cleaned = true;
+      }
+      space = q;
+      p = next_p;
+    }
+    flush_pending();
+    if (ok) {
+      em_.advance_to(o_t, o_sh);
+      cleaned_any_ = cleaned;
+      marks_seen_ = marks;
+    }
+    p_io = p;
+    space_io = space;
+    prev_plain_io = after_plain;
+    return ok;
+  }
+
+  // parse() and emit() in one loop, for the common case: each character of the chunk at byte p
+  // is decoded once and written straight to text, shadow and both maps past what em_ holds
+  // (uncommitted until commit()), while its shape is checked as parse() does. Sets q_ and the
+  // chunk's summary (t_at_, o_at_, groups_, ...); kNone when the chunk is not plain by its content.
+  Shape scan(std::size_t p) {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const std::size_t n = in_.size();
+    const std::size_t limit = std::min(n, p + kMaxChunk);
+    // The chunk writes no more bytes than it reads (FastChar); 8 more for the last character
+    // (it may end past `limit`) and the lexicon filter's 8-byte read.
+    Emitter::Cursor o = em_.cursor(limit - p + 8);
+    const FastChar* const fast = table_.fast_table();
+    unsigned phase = 0;  // 0 leading punctuation, 1 letters, 2 trailing punctuation, 3 pictographs
+    std::size_t letters = 0;
+    std::size_t groups = 0;
+    unsigned any = 0;  // FastChar bits of some letter
+    unsigned toned = 0;
+    unsigned vowels = 0;
+    bool stretched = false;
+    char32_t prev = 0;                 // the previous letter, folded
+    char32_t prev_plain = 0xFFFFFFFF;  // its plain vowel; matches nothing before the first
+    std::size_t i = p;
+    t_at_[0] = o.t;
+    o_at_[0] = static_cast<std::uint32_t>(p);
+    // Starts phases (phase, next_phase] at the current position: phases may be empty.
+    const auto enter = [&](unsigned next_phase) {
+      for (unsigned k = phase + 1; k <= next_phase; ++k) {
+        t_at_[k] = o.t;
+        o_at_[k] = static_cast<std::uint32_t>(i);
+      }
+      phase = next_phase;
+    };
+    // Writes a character with a FastChar: its folded UTF-8 and shadow, 4 bytes and 3 spans at a
+    // time, then advances by the real lengths.
+    const auto put = [&](const FastChar* f, ByteSpan span) {
+      std::memcpy(o.t, f->utf8, 4);
+      o.tm[0] = span;
+      o.tm[1] = span;
+      o.tm[2] = span;
+      o.t += f->utf8_len;
+      o.tm += f->utf8_len;
+      std::memcpy(o.sh, f->shadow_utf8, 4);
+      o.sm[0] = span;
+      o.sm[1] = span;
+      o.sm[2] = span;
+      o.sh += f->shadow_len;
+      o.sm += f->shadow_len;
+    };
+    // Writes a pictograph or its mark above CharTable::kFastSize as it is: neither folding nor
+    // the shadow changes it (CharTable::compute; CharTable::shadow above its table).
+    const auto put_raw = [&](std::size_t len, ByteSpan span) {
+      for (std::size_t j = 0; j < len; ++j) {
+        o.t[j] = static_cast<char>(s[i + j]);
+        o.tm[j] = span;
+        o.sh[j] = static_cast<char>(s[i + j]);
+        o.sm[j] = span;
+      }
+      o.t += len;
+      o.tm += len;
+      o.sh += len;
+      o.sm += len;
+    };
+    while (i < limit) {
+      const unsigned b = s[i];
+      const FastChar* f = nullptr;
+      std::size_t len = 0;
+      char32_t cp = 0;
+      if (b < 0x80) {
+        f = fast + b;
+        len = 1;
+      } else if (b < 0xE0) {
+        f = fast + (((b & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu));
+        len = 2;
+      } else if (b < 0xF0) {
+        cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+        len = 3;
+        if (cp < CharTable::kFastSize) f = fast + cp;
+      } else {
+        cp = ((b & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+             (s[i + 3] & 0x3Fu);
+        len = 4;
+      }
+      const ByteSpan span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + len)};
+      if (f != nullptr) {
+        const unsigned kind = f->kind;
+        if (kind == FastChar::kLetter) {
+          if (phase != 1) {
+            if (phase > 1) return skip(i);
+            enter(1);
+          }
+          const unsigned bits = f->bits;
+          any |= bits;
+          toned += (bits & FastChar::kToned) != 0 ? 1u : 0u;
+          vowels += (bits & FastChar::kVowel) != 0 ? 1u : 0u;
+          bits_[letters] = static_cast<std::uint8_t>(bits);
+          // may_be_stretched (deobfuscate.h), one pair at a time.
+          if (f->plain == prev_plain) {
+            stretched = stretched || f->folded == prev || ((f->folded < 0x80) != (prev < 0x80));
+          }
+          prev = f->folded;
+          prev_plain = f->plain;
+          ++letters;
+          put(f, span);
+        } else if (kind == FastChar::kPunct) {
+          if ((phase & 1) != 0) {
+            if (phase == 3) return skip(i);
+            enter(2);
+          }
+          put(f, span);
+        } else if (kind == FastChar::kSeparator) {
+          break;
+        } else if (kind == FastChar::kEmoji) {
+          if (phase != 3) enter(3);
+          g_t_[groups] = o.t;
+          g_o_[groups++] = static_cast<std::uint32_t>(i);
+          put(f, span);
+        } else {
+          return skip(i);
+        }
+      } else {
+        // classify() above CharTable::kFastSize: pictographs, and the marks that may follow one.
+        const bool skin_tone = cp >= 0x1F3FB && cp <= 0x1F3FF;
+        if (skin_tone || cp == 0xFE0F) {
+          if (phase != 3) return skip(i);  // else it would compose
+        } else if ((cp >= 0x1F300 && cp <= 0x1FAFF) ||
+                   (cp < 0x10000 && table_.info(cp).cls == CharClass::kEmoji &&
+                    table_.info(cp).folded == cp)) {
+          if (phase != 3) enter(3);
+          g_t_[groups] = o.t;
+          g_o_[groups++] = static_cast<std::uint32_t>(i);
+        } else {
+          return skip(i);
+        }
+        put_raw(len, span);
+      }
+      i += len;
+    }
+    if (i < n && !is_separator(s[i])) return skip(i);  // longer than kMaxChunk bytes
+    q_ = i;
+    enter(4);
+    end_ = o;
+    letters_ = letters;
+    groups_ = groups;
+    chunk_marked_ = (any & FastChar::kMarked) != 0;
+    stretched_ = stretched;
+    tone_fix_ = false;
+    const bool lead = o_at_[1] > o_at_[0];
+    const bool trail = o_at_[3] > o_at_[2];
+    if (letters == 1 && !lead && o_at_[3] == o_at_[2] + 1 && s[o_at_[2]] == '.' && groups == 0) {
+      return Shape::kNone;  // "X.": maybe an initial
+    }
+    if (trail && letters <= 5) {
+      const std::string_view w(t_at_[1], static_cast<std::size_t>(t_at_[2] - t_at_[1]));
+      if (w == "www" || w == "http" || w == "https") return Shape::kNone;
+    }
+    // clean_text places the tone of a letter run of 2 to 8 letters; only a run with exactly one
+    // tone mark, all Vietnamese letters, two or more vowels (with one, the mark is on it already)
+    // and the mark elsewhere than canonicalize_tone puts it can change.
+    if (toned == 1 && (any & FastChar::kNotViet) == 0 && letters >= 2 && letters <= 8 &&
+        vowels >= 2) {
+      std::size_t at = o_at_[1];
+      const char32_t w0 = folded_at(at);
+      const char32_t w1 = folded_at(at);
+      tone_fix_ = tone_misplaced(letters, w0, w1);
+    }
+    return letters == 1 && !lead && o_at_[2] == i ? Shape::kLoneLetter : Shape::kPlain;
+  }
+
+  // The folded letter starting at byte i (below CharTable::kFastSize); advances i past it.
+  [[gnu::always_inline]] char32_t folded_at(std::size_t& i) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const unsigned b = s[i];
+    char32_t cp = b;
+    if (b < 0x80) {
+      i += 1;
+    } else if (b < 0xE0) {
+      cp = ((b & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+      i += 2;
+    } else {
+      cp = ((b & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      i += 3;
+    }
+    return table_.fast(cp).folded;
+  }
+
+  // Writes the plain chunk at byte p that scan() just read: its tokens, from what scan() wrote;
+  // a word that is stretched, a lexicon form or needs its tone placed goes through parse() and
+  // emit() (rare).
+  void commit(std::size_t p) {
+    marks_seen_ = marks_seen_ || chunk_marked_;
+    if (tone_fix_ || (options_.deobfuscate && stretched_)) {
+      careful(p);
+      return;
+    }
+    if (letters_ > 0 && letters_ <= kMaxWord && options_.expand_teencode && lexicon_.size() > 0) {
+      // scan() leaves 8 readable bytes past the start of the word.
+      const char* key = t_at_[1];
+      const auto len = static_cast<std::size_t>(t_at_[2] - t_at_[1]);
+      if (lexicon_.find(std::string_view(key, len)) != nullptr) {
+        careful(p);
+        return;
+      }
+    }
+    em_.advance(end_);
+    std::uint32_t t[5];
+    for (int k = 0; k < 5; ++k) t[k] = em_.text_offset(t_at_[k]);
+    if (o_at_[1] > o_at_[0]) {
+      em_.add_token_range(TokenKind::kPunctuation, t[0], t[1], {o_at_[0], o_at_[1]});
+    }
+    if (letters_ > 0) em_.add_token_range(TokenKind::kWord, t[1], t[2], {o_at_[1], o_at_[2]});
+    if (o_at_[3] > o_at_[2]) {
+      em_.add_token_range(TokenKind::kPunctuation, t[2], t[3], {o_at_[2], o_at_[3]});
+    }
+    // Each pictograph with the marks after it is one token.
+    for (std::size_t g = 0; g < groups_; ++g) {
+      const bool last = g + 1 == groups_;
+      em_.add_token_range(TokenKind::kEmoji, em_.text_offset(g_t_[g]),
+                          last ? t[4] : em_.text_offset(g_t_[g + 1]),
+                          {g_o_[g], last ? o_at_[4] : g_o_[g + 1]});
+    }
+  }
+
+  // commit() the long way: nothing of what scan() wrote is kept.
+  [[gnu::noinline]] void careful(std::size_t p) {
+    parse(p);
+    emit();
+  }
+
   // Reads the chunk starting at byte p into c_/s_ and sets q_ to its end (the next separator or
   // the end of the text). kNone when the chunk is not plain (see above) by its content: plain is
   // [punctuation*][letters*][punctuation*][(pictograph mark*)*], at most kMaxChunk bytes.
@@ -889,15 +1505,15 @@ class FastPass final : public MarksOracle {
     // tone mark, all Vietnamese letters and the mark elsewhere than canonicalize_tone puts it
     // can change (the same rules, on the bits gathered above).
     if (toned == 1 && (any & FastChar::kNotViet) == 0 && letters >= 2 && letters <= 8 &&
-        tone_misplaced(letters)) {
+        tone_misplaced(letters, c_[lead], c_[lead + 1])) {
       if (canonicalize_tone(c_ + lead, letters)) stretched_ = may_be_stretched(c_ + lead, letters);
     }
     return k == 1 && letters == 1 ? Shape::kLoneLetter : Shape::kPlain;
   }
 
-  // Whether canonicalize_tone (tones.h) would move the one tone mark of the letters
-  // c_[lead_, lead_ + n) (all Vietnamese, 2 <= n <= 8), from their bits_.
-  bool tone_misplaced(std::size_t n) const {
+  // Whether canonicalize_tone (tones.h) would move the one tone mark of the n letters whose
+  // bits_ are set (all Vietnamese, 2 <= n <= 8), the first two being w0 and w1.
+  [[gnu::always_inline]] bool tone_misplaced(std::size_t n, char32_t w0, char32_t w1) const {
     unsigned vowels = 0;
     unsigned quality = 0;
     std::size_t toned_at = 0;
@@ -906,18 +1522,18 @@ class FastPass final : public MarksOracle {
       quality |= ((bits_[j] & FastChar::kQuality) != 0 ? 1u : 0u) << j;
       if ((bits_[j] & FastChar::kToned) != 0) toned_at = j;
     }
-    return toned_at != tone_position(vowels, quality, n);
+    return toned_at != tone_position(vowels, quality, n, w0, w1);
   }
 
-  // Where canonicalize_tone (tones.h) puts the tone of the letters c_[lead_, lead_ + n), given
-  // which are vowels and which carry a quality mark; n (or more) when it would not move it.
-  std::size_t tone_position(unsigned vowels, unsigned quality, std::size_t n) const {
+  // Where canonicalize_tone (tones.h) puts the tone of n letters starting w0 w1, given which are
+  // vowels and which carry a quality mark; n (or more) when it would not move it.
+  [[gnu::always_inline]] static std::size_t tone_position(unsigned vowels, unsigned quality,
+                                                          std::size_t n, char32_t w0, char32_t w1) {
     if (vowels == 0) return n;
-    const char32_t* w = c_ + lead_;
     unsigned start = static_cast<unsigned>(__builtin_ctz(vowels));
     if (start == 1 && n > 2 && (vowels & 4u) != 0) {
-      const char32_t u = plain_vowel(w[1]);
-      if ((w[0] == U'q' && u == U'u') || (w[0] == U'g' && u == U'i')) start = 2;
+      const char32_t u = plain_vowel(w1);
+      if ((w0 == U'q' && u == U'u') || (w0 == U'g' && u == U'i')) start = 2;
     }
     const unsigned run = static_cast<unsigned>(__builtin_ctz(~(vowels >> start)));
     const unsigned end = start + run;
@@ -971,14 +1587,13 @@ class FastPass final : public MarksOracle {
     const std::uint32_t shadow_start = em_.shadow_size();
     em_.put_letters(w, ws, n);
     if (options_.expand_teencode && lexicon_.size() > 0 && n <= kMaxWord) {
-      const std::string_view key = em_.text_since(start);
-      // put_letters leaves 8 readable bytes past the start of the word.
-      if (lexicon_.may_contain(key.data(), key.size())) {
-        if (const LexiconEntry* entry = lexicon_.find(key); entry != nullptr) {
-          em_.rewind(start, shadow_start);
-          words_.found_word(*entry, w, ws, n);
-          return;
-        }
+      std::uint64_t h = TeencodeLexicon::kSeed;
+      for (std::size_t k = 0; k < n; ++k) h = TeencodeLexicon::step(h, w[k]);
+      if (const LexiconEntry* entry = lexicon_.find_hashed(em_.text_since(start), h);
+          entry != nullptr) {
+        em_.rewind(start, shadow_start);
+        words_.found_word(*entry, w, ws, n);
+        return;
       }
     }
     em_.add_token(TokenKind::kWord, start, {ws[0].begin, ws[n - 1].end});
@@ -1033,7 +1648,23 @@ class FastPass final : public MarksOracle {
   } spans_;
   ByteSpan* const s_ = spans_.at;
   std::uint8_t bits_[kMaxChunk + 4];  // FastChar::bits of the letters
-  std::size_t q_ = 0;                 // end of the chunk parse() read
+  // What scan() found: where its phases (leading punctuation, letters, trailing punctuation,
+  // pictographs, end) start in the text written and in the original, and each pictograph.
+  const char* t_at_[5] = {};
+  std::uint32_t o_at_[5] = {};
+  const char* g_t_[kMaxChunk + 4];
+  std::uint32_t g_o_[kMaxChunk + 4];
+  std::size_t groups_ = 0;
+  Emitter::Cursor end_{};  // the end of what scan() wrote
+  bool tone_fix_ = false;  // the letters' tone mark is misplaced
+  // Tokens hot() has not appended yet (uninitialized, like spans_).
+  static constexpr std::size_t kPending = 32;
+  union Pending {
+    Pending() {}
+    Token at[kPending];
+  } pending_;
+  std::size_t pending_n_ = 0;
+  std::size_t q_ = 0;  // end of the chunk parse() read
   std::size_t lead_ = 0;
   std::size_t letters_ = 0;
   std::size_t trail_ = 0;

@@ -26,10 +26,11 @@ void tokenize(const CharTable& table, const TeencodeLexicon& lexicon,
 
 // The one-pass fast path: both passes at once, straight from the bytes of `input` (valid UTF-8)
 // to `out` (whose tokens and alternatives the caller has cleared). Space-separated chunks of
-// plain letters and punctuation ("người", "đẹp,", "(ok)", "...") are written in one step; runs
-// of other chunks (digits, emoji, URLs, NFD, stylized or obfuscated text, odd white space) go
-// through clean_text and tokenize as before, cut only where that cannot change the result, so the
-// output equals clean_text + tokenize on the whole input byte for byte. Returns false, leaving
+// plain letters and punctuation ("người", "đẹp,", "(ok)", "...") and plain numbers ("10,",
+// "0978123456") are written in one step; runs of other chunks (digits within words, URLs, NFD,
+// stylized or obfuscated text, odd white space) go through clean_text and tokenize as before,
+// cut only where that cannot change the result, so the output equals clean_text + tokenize on
+// the whole input byte for byte. Returns false, leaving
 // `out` unspecified, for the rare post that needs the two-pass path from the start.
 bool normalize_fast(const CharTable& table, const TeencodeLexicon& lexicon,
                     const TokenizeOptions& options, std::string_view input, NormalizedText& out);
