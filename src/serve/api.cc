@@ -379,8 +379,8 @@ class Api::Impl {
       {
         std::lock_guard<std::mutex> writer(writer_mu_);
         status = store_->put_scans(scans);
-        // A separate transaction on the audit connection: a crash between the two leaves a
-        // stored decision without its audit entry, never an audit entry without its decision.
+        // A second transaction (on SQLite, the same connection): a crash between the two leaves
+        // a stored decision without its audit entry, never an audit entry without its decision.
         if (status) status = service_writer_->append_audit_batch(std::move(entries));
       }
       for (const auto& p : group) {
