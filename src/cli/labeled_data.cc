@@ -137,8 +137,11 @@ Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecor
       if (it == labels.end()) {
         std::string known;
         for (const auto& k : labels) known += (known.empty() ? "" : ", ") + k;
-        return make_error(ErrorCode::kInvalidInput,
-                          "label \"" + l + "\" is not one of the model's labels (" + known + ")",
+        std::string message = "label \"" + l;
+        message += "\" is not one of the model's labels (";
+        message += known;
+        message += ")";
+        return make_error(ErrorCode::kInvalidInput, message,
                           source + ":" + std::to_string(records[i].line));
       }
       const auto index = static_cast<std::uint16_t>(it - labels.begin());

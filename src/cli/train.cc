@@ -97,7 +97,7 @@ Result<std::size_t> count_flag(const Args& args, const std::string& flag, std::s
 #define TINCAY_FLAG(var, expr)                \
   auto var##_r = (expr);                      \
   if (!var##_r) return fail(var##_r.error()); \
-  const auto var = *var##_r
+  const auto var = *var##_r  // NOLINT(bugprone-macro-parentheses): `var` names a variable
 
 }  // namespace
 
@@ -266,7 +266,10 @@ int run_train(const std::vector<std::string>& argv) {
         flag == "--threads" || flag == "--created-at") {
       continue;
     }
-    hyper += (hyper.empty() ? "" : " ") + flag + "=" + value;
+    if (!hyper.empty()) hyper += ' ';
+    hyper += flag;
+    hyper += '=';
+    hyper += value;
   }
   for (const auto& flag : args.flags) {
     if (flag != "--quiet") hyper += (hyper.empty() ? "" : " ") + flag;

@@ -673,7 +673,7 @@ class Api::Impl {
         return json_error(400, "unknown query parameter", k);
       }
     }
-    t.from = from.value_or(t.to - 7 * 86400);
+    t.from = from.value_or(t.to - std::int64_t{7} * 86400);
     t.emotion_model = options_.trends_emotion_model;
     if (Status s = validate_trends_options(t); !s) {
       return json_error(400, s.error().message, s.error().where);

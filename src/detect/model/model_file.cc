@@ -329,9 +329,10 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   const auto weights_offset = r.get<std::uint64_t>("weights offset");
   const auto weights_bytes = r.get<std::uint64_t>("weights size");
   if (!r.error().empty()) return bad(r.error());
-  if (r.pos() != header_size)
+  if (r.pos() != header_size) {
     return bad("header has " + std::to_string(header_size - r.pos()) +
                " unexpected trailing bytes");
+  }
 
   if (f.word_ngrams > 3 || f.shadow_word_ngrams > 3) return bad("word n-gram order above 3");
   if (f.char_max > 8 || (f.char_max > 0 && (f.char_min < 1 || f.char_min > f.char_max))) {
