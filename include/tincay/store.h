@@ -65,6 +65,11 @@ class Store {
   // put_scans), and before its own trend_cells reads. Call it before closing a store after
   // put_scans, and when idle.
   virtual Status flush_trends() { return ok_status(); }
+  // Copies what the write-ahead log holds into the database file now, without waiting for
+  // readers (SQLite's passive checkpoint; nothing elsewhere). A single writer calls it between
+  // its own transactions, in moments it chooses, so that the automatic checkpoint, which runs
+  // inside a commit and holds up everything queued behind it, is rarely needed.
+  virtual Status checkpoint() { return ok_status(); }
   // Adds cells into the rollups (posts summed, author sketches merged), all or nothing: for
   // rebuilding rollups and loading pre-aggregated ones (the benchmark). Bypasses the new-post
   // check of put_scans, so the caller must not add a post twice.

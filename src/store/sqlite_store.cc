@@ -210,6 +210,14 @@ ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
     return ok_status();
   }
 
+  Status checkpoint() override {
+    if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) !=
+        SQLITE_OK) {
+      return db_error("checkpoint");
+    }
+    return ok_status();
+  }
+
   Status flush_trends() override {
     if (trend_buffer_.empty()) return ok_status();
     return add_trend_cells(trend_buffer_.take());

@@ -114,6 +114,30 @@ TEST(SqliteStore, SharedStoresSeeEachOthersWritesOnOneConnection) {
   std::filesystem::remove(path);
 }
 
+// Writes stay in the write-ahead log until a checkpoint; checkpoint() copies them into the
+// database file while the store stays open and usable.
+TEST(SqliteStore, CheckpointCopiesTheLogIntoTheDatabaseFile) {
+  const std::string path = temp_db("checkpoint");
+  auto store = open_sqlite_store(path);
+  ASSERT_TRUE(store) << store.error().to_string();
+  for (int i = 0; i < 50; ++i) {
+    const std::string id = "c" + std::to_string(i);
+    Decision d;
+    d.post_id = id;
+    ASSERT_TRUE(put(**store, make_post(id, std::string(2000, 'x') + id), d));
+  }
+  const auto before = std::filesystem::file_size(path);
+  ASSERT_GT(std::filesystem::file_size(path + "-wal"), 100'000u);  // 50 posts of 2 KB: in the log
+  ASSERT_TRUE((*store)->checkpoint());
+  EXPECT_GT(std::filesystem::file_size(path), before + 100'000) << "pages copied to the file";
+  Decision d;
+  d.post_id = "after";
+  ASSERT_TRUE(put(**store, make_post("after", "still writable"), d));
+  EXPECT_EQ((*store)->count_posts().value(), 51);
+  store->reset();
+  std::filesystem::remove(path);
+}
+
 TEST(SqliteStore, UnopenablePathIsAClearError) {
   auto store = open_sqlite_store("/nonexistent-dir/x/tincay.db");
   ASSERT_FALSE(store);
