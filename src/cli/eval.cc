@@ -32,34 +32,6 @@ options:
   --data-dir DIR       rules, models and normalizer data (as for scan)
 )";
 
-// The labels of `records` as indices of `labels` (no text: eval_records normalizes as it goes).
-// An unknown label is an error naming the file and line.
-Result<std::vector<LabeledText>> label_records(const std::vector<LabeledRecord>& records,
-                                               const std::vector<std::string>& labels,
-                                               const std::string& source) {
-  std::vector<LabeledText> out(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    for (const std::string& l : records[i].labels) {
-      const auto it = std::find(labels.begin(), labels.end(), l);
-      if (it == labels.end()) {
-        std::string message = "label \"" + l + "\" is not one of the labels scored (";
-        for (std::size_t k = 0; k < labels.size(); ++k) {
-          if (k > 0) message += ", ";
-          message += labels[k];
-        }
-        message += ")";
-        return make_error(ErrorCode::kInvalidInput, message,
-                          source + ":" + std::to_string(records[i].line));
-      }
-      const auto index = static_cast<std::uint16_t>(it - labels.begin());
-      if (std::find(out[i].labels.begin(), out[i].labels.end(), index) == out[i].labels.end()) {
-        out[i].labels.push_back(index);
-      }
-    }
-  }
-  return out;
-}
-
 // Normalizes each record into one reused NormalizedText per worker and scores it at once, so
 // nothing per record is kept but its logits: no allocation per record once the buffers have
 // grown, which is most of the time of scoring a large file. `prior` (kMetaRules models): the
@@ -183,7 +155,7 @@ int run_eval(const std::vector<std::string>& argv) {
     if (pos == coarse.end()) pos = coarse.insert(coarse.end(), c);
     group.push_back(static_cast<std::size_t>(pos - coarse.begin()));
   }
-  auto data = label_records(file->records, coarse, *data_path);
+  auto data = label_records(file->records, coarse, *data_path, "the labels scored");
   if (!data) return fail(data.error());
   std::optional<PriorDetectors> prior;
   if ((*model)->uses_prior_findings()) {

@@ -126,20 +126,23 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecord>& records,
-                                                  const std::vector<std::string>& labels,
-                                                  const Normalizer& normalizer, ThreadPool& pool,
-                                                  const std::string& source) {
+Result<std::vector<LabeledText>> label_records(const std::vector<LabeledRecord>& records,
+                                               const std::vector<std::string>& labels,
+                                               const std::string& source,
+                                               const std::string& labels_name) {
   std::vector<LabeledText> out(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
     for (const std::string& l : records[i].labels) {
       const auto it = std::find(labels.begin(), labels.end(), l);
       if (it == labels.end()) {
-        std::string known;
-        for (const auto& k : labels) known += (known.empty() ? "" : ", ") + k;
         std::string message = "label \"" + l;
-        message += "\" is not one of the model's labels (";
-        message += known;
+        message += "\" is not one of ";
+        message += labels_name;
+        message += " (";
+        for (std::size_t k = 0; k < labels.size(); ++k) {
+          if (k > 0) message += ", ";
+          message += labels[k];
+        }
         message += ")";
         return make_error(ErrorCode::kInvalidInput, message,
                           source + ":" + std::to_string(records[i].line));
@@ -150,11 +153,21 @@ Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecor
       }
     }
   }
+  return out;
+}
+
+Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecord>& records,
+                                                  const std::vector<std::string>& labels,
+                                                  const Normalizer& normalizer, ThreadPool& pool,
+                                                  const std::string& source) {
+  auto labeled = label_records(records, labels, source, "the model's labels");
+  if (!labeled) return labeled.error();
+  std::vector<LabeledText>& out = *labeled;
   pool.parallel_for(records.size(), [&](std::size_t, std::size_t i) {
     out[i].text = normalizer.normalize(records[i].text);
     out[i].original = records[i].text;
   });
-  return out;
+  return labeled;
 }
 
 }  // namespace tincay::cli

@@ -33,8 +33,16 @@ Result<LabeledFile> read_labeled_file(const std::string& path, const std::string
 // "a,b,,c" → {"a", "b", "c"}: the comma-separated lists of train and eval flags.
 std::vector<std::string> split_list(const std::string& s);
 
-// Normalizes the records and maps their labels to indices of `labels`; an unknown label is an
-// error naming the file and line.
+// Maps the records' labels to indices of `labels` (no text); an unknown label is an error naming
+// the file and line and listing `labels`, which the message calls `labels_name` ("the model's
+// labels").
+Result<std::vector<LabeledText>> label_records(const std::vector<LabeledRecord>& records,
+                                               const std::vector<std::string>& labels,
+                                               const std::string& source,
+                                               const std::string& labels_name);
+
+// Normalizes the records and maps their labels to indices of `labels` (label_records, naming
+// them the model's labels).
 Result<std::vector<LabeledText>> to_labeled_texts(const std::vector<LabeledRecord>& records,
                                                   const std::vector<std::string>& labels,
                                                   const Normalizer& normalizer, ThreadPool& pool,
