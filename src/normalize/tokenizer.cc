@@ -1233,21 +1233,9 @@ class FastPass final : public MarksOracle {
       }
       phase = next_phase;
     };
-    // Writes a character with a FastChar: its folded UTF-8 and shadow, 4 bytes and 3 spans at a
-    // time, then advances by the real lengths.
+    // Writes a character with a FastChar (put_fast), mapped to `span` of the input.
     const auto put = [&](const FastChar* f, ByteSpan span) {
-      std::memcpy(o.t, f->utf8, 4);
-      o.tm[0] = span;
-      o.tm[1] = span;
-      o.tm[2] = span;
-      o.t += f->utf8_len;
-      o.tm += f->utf8_len;
-      std::memcpy(o.sh, f->shadow_utf8, 4);
-      o.sm[0] = span;
-      o.sm[1] = span;
-      o.sm[2] = span;
-      o.sh += f->shadow_len;
-      o.sm += f->shadow_len;
+      put_fast(o, f, span.begin, span.end - span.begin);
     };
     // Writes a pictograph or its mark above CharTable::kFastSize as it is: neither folding nor
     // the shadow changes it (CharTable::compute; CharTable::shadow above its table).
