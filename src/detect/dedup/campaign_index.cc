@@ -77,14 +77,11 @@ class EntryRing {
     ++first_;
     --size_;
     if (offset(first_) == 0 || size_ == 0) {
-      // The front block is done: keep it for reuse.
+      // The front block is done (when the window empties it is the only one): keep it for reuse.
+      // An empty ring's next post starts a block again (push_back).
       spare_ = std::move(blocks_.front());
       blocks_.pop_front();
       ++first_block_;
-      if (size_ == 0) {
-        // The next post starts a fresh block numbering at `first_`.
-        while (!blocks_.empty()) blocks_.pop_front();
-      }
     }
   }
 
