@@ -7,8 +7,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tincay {
@@ -76,11 +79,46 @@ struct Token {
   std::uint32_t alternatives_begin = 0;
 };
 
+// The allocator of buffers that are written in full after they grow: growing a vector that
+// uses it leaves the new elements of a trivial type unset instead of zeroing them. The
+// normalizer sizes the maps to each post before writing them; zeroing ~16 bytes per input byte
+// for every post cost a sixth of its time.
+template <class T>
+struct OverwriteAllocator : std::allocator<T> {
+  using value_type = T;
+  template <class U>
+  struct rebind {
+    using other = OverwriteAllocator<U>;
+  };
+  OverwriteAllocator() = default;
+  template <class U>
+  explicit OverwriteAllocator(const OverwriteAllocator<U>& /*other*/) noexcept {}
+  // Default construction: nothing for trivially copyable types (ByteSpan), which begin their
+  // lifetime in the allocated storage (C++20 implicit object creation).
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    if constexpr (!(std::is_trivially_copyable_v<U> && std::is_trivially_destructible_v<U>)) {
+      ::new (static_cast<void*>(p)) U;
+    }
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <class U>
+  void destroy(U* p) noexcept {
+    if constexpr (!std::is_trivially_destructible_v<U>) p->~U();
+  }
+};
+
+// A map from bytes of a normalized string to the original bytes each came from.
+using OffsetMap = std::vector<ByteSpan, OverwriteAllocator<ByteSpan>>;
+
 struct NormalizedText {
-  std::string text;                  // normalized UTF-8
-  std::vector<ByteSpan> text_map;    // text_map[i]: original bytes that produced text[i]
-  std::string shadow;                // `text` with diacritics removed (đ→d, ư→u, ...)
-  std::vector<ByteSpan> shadow_map;  // shadow_map[i]: original bytes that produced shadow[i]
+  std::string text;          // normalized UTF-8
+  OffsetMap text_map;        // text_map[i]: original bytes that produced text[i]
+  std::string shadow;        // `text` with diacritics removed (đ→d, ư→u, ...)
+  OffsetMap shadow_map;      // shadow_map[i]: original bytes that produced shadow[i]
   std::vector<Token> tokens;
   bool truncated = false;  // only a prefix of the original was normalized
   std::size_t original_bytes_used = 0;
