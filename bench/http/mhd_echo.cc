@@ -1,9 +1,9 @@
 // Peer server for the HTTP library benchmark (docs/http-library.md): GNU libmicrohttpd.
-#include <microhttpd.h>
-
 #include <csignal>
 #include <cstring>
 #include <string>
+
+#include <microhttpd.h>
 #include <unistd.h>
 
 namespace {

@@ -294,7 +294,9 @@ namespace {
 
 std::string many_posts(int n) {
   std::string input;
-  for (int i = 0; i < n; ++i) input += "{\"id\":\"m" + std::to_string(i) + "\",\"text\":\"xin chào\"}\n";
+  for (int i = 0; i < n; ++i) {
+    input += "{\"id\":\"m" + std::to_string(i) + "\",\"text\":\"xin chào\"}\n";
+  }
   return input;
 }
 
