@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "tincay/core/json_writer.h"
 #include "tincay/detect/train.h"
 
 #include "src/cli/args.h"
@@ -28,6 +29,8 @@ options:
                        (softmax: probabilities summed, the prediction is the group of the argmax);
                        e.g. vispam's SPAM_1..SPAM_3 scored as SPAM on task-1 data
   --json               print one JSON object instead of a table
+  --predictions FILE   also write one JSON line per record: its line in --data, its true label(s),
+                       the model's decision and the calibrated probability of every label scored
   --threads N          (default: all cores)
   --data-dir DIR       rules, models and normalizer data (as for scan)
 )";
@@ -60,17 +63,25 @@ std::vector<float> score_records(const Model& model, const std::vector<LabeledRe
   return logits;
 }
 
-// The metrics of the model's `logits` on `data`, whose labels index `coarse`; `group[k]` is the
-// index in `coarse` of the model's label k (the identity without --group).
-EvalReport evaluate_grouped(const Model& model, const std::vector<LabeledText>& data,
-                            const std::vector<float>& logits,
-                            const std::vector<std::string>& coarse,
+// The calibrated probabilities and decisions of the model's `logits` on `data`, whose labels
+// index `coarse`; `group[k]` is the index in `coarse` of the model's label k (the identity
+// without --group). probs/decision[i * coarse.size() + c].
+struct GroupedScores {
+  std::vector<float> probs;
+  std::vector<float> decision;  // softmax: 1 for the decided label; multi-label: the best logit
+};
+
+GroupedScores score_grouped(const Model& model, const std::vector<LabeledText>& data,
+                            const std::vector<float>& logits, std::size_t coarse_count,
                             const std::vector<std::size_t>& group) {
   const std::size_t fine = model.label_count();
-  const std::size_t n = coarse.size();
+  const std::size_t n = coarse_count;
   const bool softmax = model.info().head == ModelHead::kSoftmax;
-  std::vector<float> probs(data.size() * n, 0.0f);
-  std::vector<float> decision(data.size() * n, softmax ? 0.0f : -1e30f);
+  GroupedScores out;
+  std::vector<float>& probs = out.probs;
+  std::vector<float>& decision = out.decision;
+  probs.assign(data.size() * n, 0.0f);
+  decision.assign(data.size() * n, softmax ? 0.0f : -1e30f);
   for (std::size_t i = 0; i < data.size(); ++i) {
     const float* z = &logits[i * fine];
     float p[kMaxModelLabels];
@@ -86,7 +97,40 @@ EvalReport evaluate_grouped(const Model& model, const std::vector<LabeledText>& 
     }
     if (softmax) cd[group[static_cast<std::size_t>(std::max_element(z, z + fine) - z)]] = 1.0f;
   }
-  return compute_metrics(model.info().head, coarse, data, probs, decision);
+  return out;
+}
+
+// One JSON line per record (--predictions): where to find it, its labels, the decision and the
+// calibrated probabilities, for error analysis and for stacking experiments outside tincay.
+Status write_predictions(const std::string& path, const std::vector<LabeledRecord>& records,
+                         const std::vector<std::string>& coarse, bool softmax,
+                         const GroupedScores& scores) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return make_error(ErrorCode::kIo, "cannot write predictions", path);
+  const std::size_t n = coarse.size();
+  std::string line;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    line.clear();
+    JsonWriter w(line);
+    w.begin_object().key("line").number(static_cast<std::int64_t>(records[i].line));
+    w.key("labels").begin_array();
+    for (const std::string& l : records[i].labels) w.string(l);
+    w.end_array().key("predicted").begin_array();
+    for (std::size_t c = 0; c < n; ++c) {
+      const float d = scores.decision[i * n + c];
+      if (softmax ? d > 0.5f : d >= 0.0f) w.string(coarse[c]);
+    }
+    w.end_array().key("probabilities").begin_object();
+    for (std::size_t c = 0; c < n; ++c) w.key(coarse[c]).score(scores.probs[i * n + c]);
+    w.end_object().end_object();
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), f);
+  }
+  const bool ok = std::ferror(f) == 0;
+  if (std::fclose(f) != 0 || !ok) {
+    return make_error(ErrorCode::kIo, "cannot write predictions", path);
+  }
+  return ok_status();
 }
 
 int fail(const Error& e) {
@@ -100,7 +144,7 @@ int run_eval(const std::vector<std::string>& argv) {
   ArgSpec spec;
   spec.flags = {"--help", "--json"};
   spec.with_value = {"--model",   "--data",     "--text-field", "--label-field",
-                     "--threads", "--data-dir", "--group"};
+                     "--threads", "--data-dir", "--group",      "--predictions"};
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay eval: %s\n%s", parsed.error().message.c_str(), kEvalHelp);
@@ -163,7 +207,8 @@ int run_eval(const std::vector<std::string>& argv) {
     auto loaded = load_prior_detectors(data_dir + "/rules", *normalizer);
     if (!loaded) return fail(loaded.error());
     prior = std::move(loaded).value();
-    if (prior->rules->content_hash() != (*model)->info().rules_sha256) {
+    const std::string& trained_with = (*model)->info().rules_sha256;
+    if (!trained_with.empty() && prior->rules->content_hash() != trained_with) {
       std::fprintf(stderr,
                    "tincay eval: note: the rule packs in %s/rules differ from those %s was "
                    "trained with; its rule features may score differently\n",
@@ -172,7 +217,15 @@ int run_eval(const std::vector<std::string>& argv) {
   }
   const std::vector<float> logits =
       score_records(**model, file->records, *normalizer, prior ? &*prior : nullptr, pool);
-  const EvalReport report = evaluate_grouped(**model, *data, logits, coarse, group);
+  const GroupedScores scores = score_grouped(**model, *data, logits, coarse.size(), group);
+  const EvalReport report =
+      compute_metrics((*model)->info().head, coarse, *data, scores.probs, scores.decision);
+  if (auto path = args.get("--predictions")) {
+    const bool softmax = (*model)->info().head == ModelHead::kSoftmax;
+    if (Status s = write_predictions(*path, file->records, coarse, softmax, scores); !s) {
+      return fail(s.error());
+    }
+  }
   if (args.has("--json")) {
     std::string json = eval_report_json(report);
     // The model's identity goes with its figures.

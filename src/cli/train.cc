@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include "tincay/core/time.h"
 
@@ -49,6 +50,9 @@ features:
                             `tincay scan` then feeds the model the same findings), text
                             (binned spam-shape features: words that are no Vietnamese syllable,
                             emoji, repeated characters and words, list and price punctuation)
+  --aux-model M,...         auxiliary models (bundled names or model files, e.g. trained on other
+                            data sets): their binned calibrated probabilities become features
+                            (stacking) and the models are embedded in the model file (format 5)
 training:
   --epochs N (30)  --patience N (4)  --lr X (0.1)  --l2 X (0)  --batch N (128)
   --runs N                  train N seeds and average their weights (default 1)
@@ -113,7 +117,8 @@ int run_train(const std::vector<std::string>& argv) {
                      "--patience",    "--lr",          "--l2",
                      "--runs",        "--batch",       "--class-weight-power",
                      "--seed",        "--threads",     "--data-dir",
-                     "--meta",        "--tune",        "--tune-group"};
+                     "--meta",        "--tune",        "--tune-group",
+                     "--aux-model"};
   auto parsed = parse_args(argv, spec);
   if (!parsed) {
     std::fprintf(stderr, "tincay train: %s\n%s", parsed.error().message.c_str(), kTrainHelp);
@@ -284,6 +289,21 @@ int run_train(const std::vector<std::string>& argv) {
   auto train_all =
       to_labeled_texts(train_file->records, info.labels, *normalizer, pool, *data_path);
   if (!train_all) return fail(train_all.error());
+  // Rule and PII findings: features of a --meta rules model or of an auxiliary model.
+  bool needs_prior = (opt.features.meta & kMetaRules) != 0;
+  for (const std::string& name : split_list(args.get("--aux-model").value_or(""))) {
+    const std::string path = resolve_model_path(name, nopts.data_dir + "/models");
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return fail(make_error(ErrorCode::kNotFound, "cannot read auxiliary model", path));
+    }
+    // Validated here so that a bad file is named by its path, not by its position.
+    auto model = Model::from_bytes(bytes, path);
+    if (!model) return fail(model.error());
+    needs_prior = needs_prior || (*model)->uses_prior_findings();
+    opt.aux_models.push_back(std::move(bytes));
+  }
   std::optional<PriorDetectors> prior;
   const auto originals = [](const LabeledFile& f) {
     std::vector<std::string> texts;
@@ -291,11 +311,11 @@ int run_train(const std::vector<std::string>& argv) {
     for (const auto& r : f.records) texts.push_back(r.text);
     return texts;
   };
-  if (opt.features.meta & kMetaRules) {
+  if (needs_prior) {
     auto loaded = load_prior_detectors(nopts.data_dir + "/rules", *normalizer);
     if (!loaded) return fail(loaded.error());
     prior = std::move(loaded).value();
-    info.rules_sha256 = prior->rules->content_hash();
+    if (opt.features.meta & kMetaRules) info.rules_sha256 = prior->rules->content_hash();
     attach_prior_findings(*prior, originals(*train_file), *train_all, pool);
   }
   std::vector<LabeledText> train;

@@ -2,6 +2,7 @@
 // the rule packs' findings are computed in training and again in eval, and a model that needs
 // them fails clearly where the rule packs are missing.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,42 @@ TEST(ModelCli, UnknownMetaFeatureIsAUsageError) {
                               "--meta", "lexicon", "--data-dir", TINCAY_SOURCE_DIR});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("shape, mean, rules or text"), std::string::npos) << r.err;
+}
+
+TEST(ModelCli, StacksOnAnAuxiliaryModelAndWritesPredictions) {
+  testing::TempDir dir;
+  const std::string data = dir.write("toy.jsonl", toy_jsonl());
+  const std::vector<std::string> common = {
+      "--data",    data, "--labels", "CLEAN,TOXIC", "--bucket-bits",  "10",
+      "--threads", "1",  "--quiet",  "--data-dir",  TINCAY_SOURCE_DIR};
+  std::vector<std::string> aux = {TINCAY_BINARY, "train", "--out", dir.file("aux.model")};
+  aux.insert(aux.end(), common.begin(), common.end());
+  ASSERT_EQ(run_command(aux).exit_code, 0);
+  std::vector<std::string> stacked = {TINCAY_BINARY, "train",
+                                      "--out",       dir.file("stacked.model"),
+                                      "--aux-model", dir.file("aux.model")};
+  stacked.insert(stacked.end(), common.begin(), common.end());
+  const auto train = run_command(stacked);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const auto eval = run_command({TINCAY_BINARY, "eval", "--model", dir.file("stacked.model"),
+                                 "--data", data, "--json", "--threads", "1", "--data-dir",
+                                 TINCAY_SOURCE_DIR, "--predictions", dir.file("p.jsonl")});
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NE(eval.out.find("\"accuracy\":1"), std::string::npos) << eval.out;
+  const auto head = run_command({"/usr/bin/head", "-n", "1", dir.file("p.jsonl")});
+  EXPECT_NE(head.out.find("{\"line\":1,\"labels\":[\"TOXIC\"],\"predicted\":[\"TOXIC\"],"
+                          "\"probabilities\":{\"CLEAN\":"),
+            std::string::npos)
+      << head.out;
+  const auto lines = run_command({"/usr/bin/wc", "-l", dir.file("p.jsonl")});
+  EXPECT_EQ(lines.out.substr(0, lines.out.find(' ')), "160");
+
+  std::vector<std::string> missing = {TINCAY_BINARY,       "train",       "--out",
+                                      dir.file("x.model"), "--aux-model", dir.file("nope.model")};
+  missing.insert(missing.end(), common.begin(), common.end());
+  const auto r = run_command(missing);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nope.model"), std::string::npos) << r.err;
 }
 
 }  // namespace

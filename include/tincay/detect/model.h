@@ -62,7 +62,13 @@ inline constexpr std::uint8_t kMetaRules = 4;
 // words that are not Vietnamese syllables (keyboard mash, English); added to the logits
 // unscaled. The model then needs the original text at inference (Model::logits with `original`).
 inline constexpr std::uint8_t kMetaText = 8;
-inline constexpr std::uint8_t kMetaKnownBits = 15;
+// kMetaAux (format version 5): the calibrated probabilities of auxiliary models, trained on other
+// data sets and embedded in the model file (Model::aux_models), each binned, as dense features
+// added unscaled: stacking, so a small or noisy data set borrows what larger ones taught (e.g.
+// anger and offensiveness for toxicity). The auxiliary models see the same text, original and
+// prior findings as the model.
+inline constexpr std::uint8_t kMetaAux = 16;
+inline constexpr std::uint8_t kMetaKnownBits = 31;
 
 enum class ModelHead : std::uint8_t {
   kSoftmax = 0,     // exactly one label per text; probabilities sum to 1
@@ -75,9 +81,14 @@ enum class WeightFormat : std::uint8_t {
 };
 
 // Version 2 added FeatureConfig::meta and ModelInfo::calibration_shift; version 3 added
-// ModelInfo::rules_sha256 and kMetaRules; version 4 added kMetaText. Versions 1 to 3 load.
-inline constexpr std::uint32_t kModelFormatVersion = 4;
+// ModelInfo::rules_sha256 and kMetaRules; version 4 added kMetaText; version 5 added embedded
+// auxiliary models and kMetaAux. Versions 1 to 4 load. A file is written as version 5 only when
+// it embeds auxiliary models, else as version 4, so models without them are byte-identical to
+// those of the tincay before version 5.
+inline constexpr std::uint32_t kModelFormatVersion = 5;
 inline constexpr std::size_t kMaxModelLabels = 64;
+// At most this many auxiliary models, with at most kMaxModelLabels labels among them.
+inline constexpr std::size_t kMaxAuxModels = 8;
 
 // Everything in a model file except the weights.
 struct ModelInfo {
@@ -128,6 +139,9 @@ class Model {
                                                    bool verify_checksum = true);
 
   const ModelInfo& info() const { return info_; }
+  // The auxiliary models embedded in the file (kMetaAux), in feature order; none otherwise. They
+  // embed none themselves.
+  const std::vector<std::unique_ptr<Model>>& aux_models() const { return aux_; }
   std::size_t label_count() const { return info_.labels.size(); }
   // "model:<name>@<version>"
   const std::string& detector_name() const { return detector_name_; }
@@ -156,8 +170,16 @@ class Model {
   }
   void predict(const NormalizedText& text, std::string_view original,
                std::span<const Finding> prior, float* out) const;
-  // Whether the model's features include the prior findings (kMetaRules).
-  bool uses_prior_findings() const { return (info_.features.meta & kMetaRules) != 0; }
+  // Whether the model's features include the prior findings (kMetaRules), its own or those of
+  // an auxiliary model.
+  bool uses_prior_findings() const;
+  // The calibrated probabilities of every auxiliary model on this text, concatenated in the
+  // order of aux_models() (the input of kMetaAux features). REQUIRES: `out` has
+  // aux_label_count() elements.
+  void aux_probabilities(const NormalizedText& text, std::string_view original,
+                         std::span<const Finding> prior, float* out) const;
+  // The labels of all auxiliary models together.
+  std::size_t aux_label_count() const { return aux_labels_; }
   // Applies the model's calibration to raw logits in place (logits → probabilities).
   void calibrate(float* logits_to_probs) const;
 
@@ -168,30 +190,37 @@ class Model {
  private:
   Model() = default;
   static Result<std::unique_ptr<Model>> parse(std::unique_ptr<MappedFile> file,
-                                              std::string_view source, bool verify_checksum);
+                                              std::string_view source, bool verify_checksum,
+                                              bool allow_aux);
 
   std::unique_ptr<MappedFile> file_;
   ModelInfo info_;
+  std::vector<std::unique_ptr<Model>> aux_;
+  std::size_t aux_labels_ = 0;
   std::string detector_name_;
   const unsigned char* weights_ = nullptr;  // into file_
   std::size_t row_stride_ = 0;              // bytes per bucket
 };
 
 // Serializes a model to the binary format (weights given as floats, bucket-major:
-// weights[bucket * labels + label]); `info.format` chooses the stored precision.
-// REQUIRES: weights.size() == 2^bucket_bits * labels, info.bias.size() == labels.
-std::string serialize_model(const ModelInfo& info, const std::vector<float>& weights);
+// weights[bucket * labels + label]); `info.format` chooses the stored precision. `aux_models`:
+// the model files (bytes) to embed as auxiliary models (kMetaAux), verbatim.
+// REQUIRES: weights.size() == 2^bucket_bits * labels, info.bias.size() == labels, at most
+// kMaxAuxModels auxiliary models.
+std::string serialize_model(const ModelInfo& info, const std::vector<float>& weights,
+                            std::span<const std::string> aux_models = {});
 
 // Feature buckets of `text` under `config`, in extraction order, duplicates kept (for tests and
 // training; inference hashes on the fly without this vector).
 void extract_features(const NormalizedText& text, const FeatureConfig& config,
                       std::vector<std::uint32_t>& out);
 // The meta feature buckets of `text` under `config`: shape features (kMetaShape), those of the
-// prior findings (kMetaRules) and of `original`, the text as written (kMetaText); none without
-// meta bits. Each counts with value 1, unscaled.
+// prior findings (kMetaRules), of `original`, the text as written (kMetaText), and of
+// `aux_probs`, the auxiliary models' probabilities (kMetaAux; Model::aux_probabilities); none
+// without meta bits. Each counts with value 1, unscaled.
 void extract_meta_features(const NormalizedText& text, std::string_view original,
                            std::span<const Finding> prior, const FeatureConfig& config,
-                           std::vector<std::uint32_t>& out);
+                           std::vector<std::uint32_t>& out, std::span<const float> aux_probs = {});
 
 // Finds the bundled models by name: "vihsd" → <models_dir>/vihsd.model; a name containing '/'
 // or ending in ".model" is taken as a path.

@@ -71,6 +71,10 @@ struct TrainOptions {
   // SPAM), so the offsets serve a coarser task than the one trained. Empty: each label alone.
   std::vector<std::size_t> tune_groups;
   WeightFormat format = WeightFormat::kInt8Row;
+  // Auxiliary models (model files' bytes, e.g. trained on other data sets) whose calibrated
+  // probabilities become features (kMetaAux, set by train_model when this is not empty); they
+  // are embedded in the model file. A kMetaRules auxiliary model needs the examples' `prior`.
+  std::vector<std::string> aux_models;
 };
 
 struct EpochReport {

@@ -369,14 +369,32 @@ void for_each_text_feature(const NormalizedText& text, std::string_view original
   }
 }
 
-// The meta features: shape (kMetaShape), prior findings (kMetaRules) and the text as written
-// (kMetaText; `original` is the text `text` was normalized from); calls emit(bucket) once per
-// feature. They are counted apart from the n-grams (added to the logits unscaled), so they
-// weigh the same in short and long texts.
+// The features of kMetaAux: for each auxiliary probability (Model::aux_probabilities; index j
+// names the auxiliary model and its label, which the file fixes), its bin: under 0.1, 0.25, 0.5,
+// 0.75, or above. Bins rather than the raw value, since the link from an auxiliary model's
+// probability to the odds of this model's labels need not be linear.
+template <typename Emit>
+void for_each_aux_feature(std::span<const float> aux_probs, const FeatureConfig& config,
+                          Emit& emit) {
+  const std::uint32_t mask = (1u << config.bucket_bits) - 1u;
+  const std::uint64_t seed = mix64(config.hash_seed ^ 0xA0C5EEDULL);
+  for (std::size_t j = 0; j < aux_probs.size(); ++j) {
+    const float p = aux_probs[j];
+    const std::uint64_t bin = p < 0.1f ? 0 : p < 0.25f ? 1 : p < 0.5f ? 2 : p < 0.75f ? 3 : 4;
+    emit(static_cast<std::uint32_t>(mix64(seed ^ (std::uint64_t{j} << 8) ^ bin)) & mask);
+  }
+}
+
+// The meta features: shape (kMetaShape), prior findings (kMetaRules), the text as written
+// (kMetaText; `original` is the text `text` was normalized from) and the auxiliary models'
+// probabilities (kMetaAux: `aux_probs`); calls emit(bucket) once per feature. They are counted
+// apart from the n-grams (added to the logits unscaled), so they weigh the same in short and
+// long texts.
 template <typename Emit>
 void for_each_meta_feature(const NormalizedText& text, std::string_view original,
-                           std::span<const Finding> prior, const FeatureConfig& config,
-                           Emit& emit) {
+                           std::span<const Finding> prior, const FeatureConfig& config, Emit& emit,
+                           std::span<const float> aux_probs = {}) {
+  if (config.meta & kMetaAux) for_each_aux_feature(aux_probs, config, emit);
   if (config.meta & kMetaRules) for_each_rule_feature(prior, config, emit);
   if (config.meta & kMetaText) for_each_text_feature(text, original, config, emit);
   if ((config.meta & kMetaShape) == 0) return;

@@ -3,6 +3,7 @@
 // (fuzzed by fuzz/model_fuzz.cc). Layout (little-endian), documented in docs/models.md:
 //
 //   "TCYMODEL"  u32 format_version  u32 header_bytes  header  zero padding to 16
+//   [version 5: auxiliary model files, each padded to 16]
 //   weights (2^bucket_bits rows)  64 hex chars: SHA-256 of every byte before them
 #include "src/detect/model/model_file.h"
 
@@ -135,7 +136,14 @@ std::size_t row_stride_for(WeightFormat format, std::size_t labels) {
   return format == WeightFormat::kFloat32 ? 4 * labels : 4 + labels;
 }
 
-std::string header_bytes(const ModelInfo& info, std::uint64_t weights_offset,
+// An embedded auxiliary model: where its bytes lie in the file.
+struct AuxSpan {
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+std::string header_bytes(const ModelInfo& info, std::uint32_t version,
+                         const std::vector<AuxSpan>& aux, std::uint64_t weights_offset,
                          std::uint64_t weights_bytes) {
   std::string h;
   put_str(h, info.name);
@@ -145,6 +153,13 @@ std::string header_bytes(const ModelInfo& info, std::uint64_t weights_offset,
   put_str(h, info.train_source);
   put_str(h, info.hyperparameters);
   put_str(h, info.rules_sha256);  // version 3
+  if (version >= 5) {
+    put<std::uint16_t>(h, static_cast<std::uint16_t>(aux.size()));
+    for (const AuxSpan& a : aux) {
+      put<std::uint64_t>(h, a.offset);
+      put<std::uint64_t>(h, a.size);
+    }
+  }
   put_u8(h, static_cast<std::uint8_t>(info.head));
   put_u8(h, static_cast<std::uint8_t>(info.format));
   put<std::uint16_t>(h, static_cast<std::uint16_t>(info.labels.size()));
@@ -181,7 +196,8 @@ std::size_t align16(std::size_t n) { return (n + 15) & ~std::size_t{15}; }
 
 }  // namespace
 
-std::string serialize_model(const ModelInfo& info, const std::vector<float>& weights) {
+std::string serialize_model(const ModelInfo& info, const std::vector<float>& weights,
+                            std::span<const std::string> aux_models) {
   const std::size_t labels = info.labels.size();
   const std::size_t rows = std::size_t{1} << info.features.bucket_bits;
   TINCAY_CHECK(weights.size() == rows * labels, "weights do not match buckets x labels");
@@ -189,15 +205,29 @@ std::string serialize_model(const ModelInfo& info, const std::vector<float>& wei
                "bias/categories do not match labels");
   TINCAY_CHECK(info.calibration_shift.empty() || info.calibration_shift.size() == labels,
                "calibration shift does not match labels");
+  TINCAY_CHECK(aux_models.size() <= kMaxAuxModels, "too many auxiliary models");
+  TINCAY_CHECK(aux_models.empty() == ((info.features.meta & kMetaAux) == 0),
+               "auxiliary models go with the kMetaAux bit");
   const std::size_t stride = row_stride_for(info.format, labels);
   const std::uint64_t weights_bytes = rows * stride;
-  // The header's size does not depend on the offset's value, so measure it with a placeholder.
-  const std::size_t header_size = header_bytes(info, 0, 0).size();
-  const std::uint64_t offset = align16(16 + header_size);
+  // Version 5 only for what needs it, so other models stay byte-identical to version 4 files.
+  const std::uint32_t version = aux_models.empty() ? 4 : 5;
+  // The header's size does not depend on the offsets' values, so measure it with placeholders.
+  std::vector<AuxSpan> aux(aux_models.size());
+  const std::size_t header_size = header_bytes(info, version, aux, 0, 0).size();
+  std::uint64_t offset = align16(16 + header_size);
+  for (std::size_t i = 0; i < aux.size(); ++i) {
+    aux[i] = {offset, aux_models[i].size()};
+    offset = align16(offset + aux_models[i].size());
+  }
   std::string out(kMagic, sizeof(kMagic));
-  put<std::uint32_t>(out, kModelFormatVersion);
+  put<std::uint32_t>(out, version);
   put<std::uint32_t>(out, static_cast<std::uint32_t>(header_size));
-  out += header_bytes(info, offset, weights_bytes);
+  out += header_bytes(info, version, aux, offset, weights_bytes);
+  for (std::size_t i = 0; i < aux.size(); ++i) {
+    out.resize(aux[i].offset, '\0');
+    out += aux_models[i];
+  }
   out.resize(offset, '\0');
   out.reserve(offset + weights_bytes + kChecksumBytes);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -224,16 +254,17 @@ Model::~Model() = default;
 Result<std::unique_ptr<Model>> Model::load(const std::string& path) {
   auto file = MappedFile::open(path);
   if (!file) return file.error();
-  return parse(std::move(file).value(), path, true);
+  return parse(std::move(file).value(), path, true, true);
 }
 
 Result<std::unique_ptr<Model>> Model::from_bytes(std::string bytes, std::string_view source,
                                                  bool verify_checksum) {
-  return parse(MappedFile::from_bytes(std::move(bytes)), source, verify_checksum);
+  return parse(MappedFile::from_bytes(std::move(bytes)), source, verify_checksum, true);
 }
 
 Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
-                                            std::string_view source, bool verify_checksum) {
+                                            std::string_view source, bool verify_checksum,
+                                            bool allow_aux) {
   const std::string where(source);
   const auto bad = [&](const std::string& why) {
     return make_error(ErrorCode::kInvalidInput, "invalid model file: " + why, where);
@@ -275,6 +306,22 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
   info.train_source = r.str("train_source");
   info.hyperparameters = r.str("hyperparameters");
   if (version >= 3) info.rules_sha256 = r.str("rules_sha256");
+  std::vector<AuxSpan> aux;
+  if (version >= 5) {
+    const auto count = r.get<std::uint16_t>("auxiliary model count");
+    if (!r.error().empty()) return bad(r.error());
+    if (count > kMaxAuxModels) {
+      return bad(std::to_string(count) + " auxiliary models (at most " +
+                 std::to_string(kMaxAuxModels) + ")");
+    }
+    if (count > 0 && !allow_aux) return bad("an auxiliary model embeds auxiliary models");
+    for (std::size_t i = 0; i < count && r.error().empty(); ++i) {
+      AuxSpan a;
+      a.offset = r.get<std::uint64_t>("auxiliary model offset");
+      a.size = r.get<std::uint64_t>("auxiliary model size");
+      aux.push_back(a);
+    }
+  }
   const auto head = r.get<std::uint8_t>("head");
   const auto format = r.get<std::uint8_t>("weight format");
   const auto labels = r.get<std::uint16_t>("label count");
@@ -340,8 +387,13 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
                std::to_string(f.char_max) + " outside 1..8");
   }
   if ((f.meta & ~kMetaKnownBits) != 0 || (version == 1 && f.meta != 0) ||
-      (version == 2 && (f.meta & kMetaRules) != 0) || (version <= 3 && (f.meta & kMetaText) != 0)) {
+      (version == 2 && (f.meta & kMetaRules) != 0) || (version <= 3 && (f.meta & kMetaText) != 0) ||
+      (version <= 4 && (f.meta & kMetaAux) != 0)) {
     return bad("unknown meta feature bits " + std::to_string(f.meta));
+  }
+  if (((f.meta & kMetaAux) != 0) != !aux.empty()) {
+    return bad("the auxiliary-model feature bit and the " + std::to_string(aux.size()) +
+               " embedded auxiliary models disagree");
   }
   if (f.bucket_bits < 8 || f.bucket_bits > 26) {
     return bad("bucket_bits " + std::to_string(f.bucket_bits) + " outside 8..26");
@@ -371,6 +423,28 @@ Result<std::unique_ptr<Model>> Model::parse(std::unique_ptr<MappedFile> file,
       weights_bytes != size - kChecksumBytes - weights_offset) {
     return bad("truncated or mis-sized weights section (file has " + std::to_string(size) +
                " bytes)");
+  }
+  // Auxiliary models lie in order between the header and the weights, each a model file.
+  std::uint64_t aux_from = 16 + static_cast<std::uint64_t>(header_size);
+  for (std::size_t i = 0; i < aux.size(); ++i) {
+    const AuxSpan& a = aux[i];
+    const std::string name = "auxiliary model " + std::to_string(i + 1);
+    if (a.offset < aux_from || a.offset > weights_offset || a.size > weights_offset - a.offset) {
+      return bad(name + " lies outside the space between the header and the weights");
+    }
+    aux_from = a.offset + a.size;
+    std::string sub_where = where;
+    sub_where.append(" (").append(name).append(")");
+    auto sub = parse(
+        MappedFile::from_bytes(std::string(reinterpret_cast<const char*>(data + a.offset), a.size)),
+        sub_where, verify_checksum, false);
+    if (!sub) return sub.error();
+    model->aux_labels_ += (*sub)->label_count();
+    if (model->aux_labels_ > kMaxModelLabels) {
+      return bad("the auxiliary models have more than " + std::to_string(kMaxModelLabels) +
+                 " labels together");
+    }
+    model->aux_.push_back(std::move(sub).value());
   }
   model->weights_ = data + weights_offset;
   model->row_stride_ = stride;

@@ -103,16 +103,16 @@ void finish(const std::vector<float>& bias, float scale, const float* sum, float
 
 template <std::size_t kLabels>
 void fixed_logits(const NormalizedText& text, std::string_view original,
-                  std::span<const Finding> prior, const FeatureConfig& config,
-                  const unsigned char* weights, std::size_t stride, const std::vector<float>& bias,
-                  float* out) {
+                  std::span<const Finding> prior, std::span<const float> aux_probs,
+                  const FeatureConfig& config, const unsigned char* weights, std::size_t stride,
+                  const std::vector<float>& bias, float* out) {
   FixedAccumulator<kLabels> acc{weights, stride};
   model_internal::for_each_feature(text, config, acc);
   acc.flush();
   finish(bias, ngram_scale(config, acc.count), acc.sum, out);
-  if (config.meta & (kMetaShape | kMetaRules | kMetaText)) {
+  if (config.meta & (kMetaShape | kMetaRules | kMetaText | kMetaAux)) {
     FixedAccumulator<kLabels> meta{weights, stride};
-    model_internal::for_each_meta_feature(text, original, prior, config, meta);
+    model_internal::for_each_meta_feature(text, original, prior, config, meta, aux_probs);
     meta.flush();
     for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.sum[k];
   }
@@ -120,20 +120,43 @@ void fixed_logits(const NormalizedText& text, std::string_view original,
 
 }  // namespace
 
+bool Model::uses_prior_findings() const {
+  if ((info_.features.meta & kMetaRules) != 0) return true;
+  for (const auto& aux : aux_) {
+    if (aux->uses_prior_findings()) return true;
+  }
+  return false;
+}
+
+void Model::aux_probabilities(const NormalizedText& text, std::string_view original,
+                              std::span<const Finding> prior, float* out) const {
+  for (const auto& aux : aux_) {
+    aux->predict(text, original, prior, out);
+    out += aux->label_count();
+  }
+}
+
 void Model::logits(const NormalizedText& text, std::string_view original,
                    std::span<const Finding> prior, float* out) const {
   const std::size_t labels = label_count();
+  // The parser bounds the auxiliary labels by kMaxModelLabels.
+  float aux_buffer[kMaxModelLabels];
+  std::span<const float> aux_probs;
+  if (!aux_.empty()) {
+    aux_probabilities(text, original, prior, aux_buffer);
+    aux_probs = std::span<const float>(aux_buffer, aux_labels_);
+  }
   if (info_.format == WeightFormat::kInt8Row && labels == 2) {
-    return fixed_logits<2>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
-                           out);
+    return fixed_logits<2>(text, original, prior, aux_probs, info_.features, weights_, row_stride_,
+                           info_.bias, out);
   }
   if (info_.format == WeightFormat::kInt8Row && labels == 3) {
-    return fixed_logits<3>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
-                           out);
+    return fixed_logits<3>(text, original, prior, aux_probs, info_.features, weights_, row_stride_,
+                           info_.bias, out);
   }
   if (info_.format == WeightFormat::kInt8Row && labels == 4) {
-    return fixed_logits<4>(text, original, prior, info_.features, weights_, row_stride_, info_.bias,
-                           out);
+    return fixed_logits<4>(text, original, prior, aux_probs, info_.features, weights_, row_stride_,
+                           info_.bias, out);
   }
   float sum[kMaxModelLabels] = {};
   GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
@@ -141,11 +164,11 @@ void Model::logits(const NormalizedText& text, std::string_view original,
   model_internal::for_each_feature(text, info_.features, acc);
   acc.flush();
   finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
-  if (info_.features.meta & (kMetaShape | kMetaRules | kMetaText)) {
+  if (info_.features.meta & (kMetaShape | kMetaRules | kMetaText | kMetaAux)) {
     float meta_sum[kMaxModelLabels] = {};
     GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
                             meta_sum};
-    model_internal::for_each_meta_feature(text, original, prior, info_.features, meta);
+    model_internal::for_each_meta_feature(text, original, prior, info_.features, meta, aux_probs);
     meta.flush();
     for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
   }
@@ -197,9 +220,9 @@ void extract_features(const NormalizedText& text, const FeatureConfig& config,
 
 void extract_meta_features(const NormalizedText& text, std::string_view original,
                            std::span<const Finding> prior, const FeatureConfig& config,
-                           std::vector<std::uint32_t>& out) {
+                           std::vector<std::uint32_t>& out, std::span<const float> aux_probs) {
   auto push = [&out](std::uint32_t bucket) { out.push_back(bucket); };
-  model_internal::for_each_meta_feature(text, original, prior, config, push);
+  model_internal::for_each_meta_feature(text, original, prior, config, push, aux_probs);
 }
 
 }  // namespace tincay

@@ -23,8 +23,26 @@ struct SparseExample {
   std::vector<float> values;       // n-grams: occurrences / sqrt(total) (or / total); meta: 1
 };
 
+// The auxiliary models of kMetaAux, loaded from TrainOptions::aux_models.
+struct AuxModels {
+  std::vector<std::unique_ptr<Model>> models;
+  std::size_t labels = 0;
+
+  // Their probabilities on one example, concatenated (Model::aux_probabilities).
+  std::span<const float> probabilities(const LabeledText& t, float* buffer) const {
+    float* at = buffer;
+    for (const auto& m : models) {
+      m->predict(t.text, t.original.empty() ? std::string_view(t.text.text) : t.original, t.prior,
+                 at);
+      at += m->label_count();
+    }
+    return {buffer, labels};
+  }
+};
+
 std::vector<SparseExample> featurize(const std::vector<LabeledText>& data,
-                                     const FeatureConfig& config, ThreadPool& pool) {
+                                     const FeatureConfig& config, const AuxModels& aux,
+                                     ThreadPool& pool) {
   std::vector<SparseExample> out(data.size());
   std::vector<std::vector<std::pair<std::uint32_t, float>>> scratch(pool.size());
   std::vector<std::vector<std::uint32_t>> ids_scratch(pool.size());
@@ -42,7 +60,9 @@ std::vector<SparseExample> featurize(const std::vector<LabeledText>& data,
       for (const std::uint32_t id : ids) items.emplace_back(id, scale);
     }
     ids.clear();
-    extract_meta_features(data[i].text, data[i].original, data[i].prior, config, ids);
+    float aux_buffer[kMaxModelLabels];
+    extract_meta_features(data[i].text, data[i].original, data[i].prior, config, ids,
+                          aux.probabilities(data[i], aux_buffer));
     for (const std::uint32_t id : ids) items.emplace_back(id, 1.0f);
     std::sort(items.begin(), items.end());
     SparseExample& ex = out[i];
@@ -372,9 +392,36 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
   info.features = options.features;
   info.format = options.format;
   if (info.categories.size() != labels) info.categories.resize(labels);
+  // Auxiliary models: loaded (and so validated) here, embedded in the file at the end.
+  AuxModels aux;
+  if ((options.features.meta & kMetaAux) != 0 && options.aux_models.empty()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "auxiliary-model features need at least one auxiliary model");
+  }
+  if (options.aux_models.size() > kMaxAuxModels) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "at most " + std::to_string(kMaxAuxModels) + " auxiliary models");
+  }
+  for (std::size_t i = 0; i < options.aux_models.size(); ++i) {
+    auto m = Model::from_bytes(options.aux_models[i], "auxiliary model " + std::to_string(i + 1));
+    if (!m) return m.error();
+    if (!(*m)->aux_models().empty()) {
+      return make_error(ErrorCode::kInvalidArgument, "auxiliary model " + std::to_string(i + 1) +
+                                                         " (" + (*m)->detector_name() +
+                                                         ") has auxiliary models of its own");
+    }
+    aux.labels += (*m)->label_count();
+    aux.models.push_back(std::move(m).value());
+  }
+  if (aux.labels > kMaxModelLabels) {
+    return make_error(ErrorCode::kInvalidArgument, "the auxiliary models have more than " +
+                                                       std::to_string(kMaxModelLabels) +
+                                                       " labels together");
+  }
+  if (!aux.models.empty()) info.features.meta |= kMetaAux;
 
-  const std::vector<SparseExample> train_x = featurize(train, options.features, pool);
-  const std::vector<SparseExample> valid_x = featurize(valid, options.features, pool);
+  const std::vector<SparseExample> train_x = featurize(train, info.features, aux, pool);
+  const std::vector<SparseExample> valid_x = featurize(valid, info.features, aux, pool);
 
   // Class weights: rarer classes count more, normalized to a mean example weight of 1.
   std::vector<double> counts(labels, 0.0);
@@ -534,7 +581,8 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
 
   // Metrics of the model exactly as stored (quantized), on the validation data.
   info.metrics.clear();
-  auto stored = Model::from_bytes(serialize_model(info, t.weights_), "<trained model>");
+  auto stored =
+      Model::from_bytes(serialize_model(info, t.weights_, options.aux_models), "<trained model>");
   if (!stored) return stored.error();
   const EvalReport r = evaluate_model(**stored, valid, pool);
   info.metrics = {{"validation_examples", static_cast<double>(valid.size())},
@@ -545,7 +593,7 @@ Result<std::string> train_model(const std::vector<LabeledText>& train,
                   {"log_loss", r.log_loss},
                   {"ece", r.ece}};
   for (const ClassMetrics& c : r.classes) info.metrics.emplace_back("f1." + c.label, c.f1);
-  return serialize_model(info, t.weights_);
+  return serialize_model(info, t.weights_, options.aux_models);
 }
 
 }  // namespace tincay
