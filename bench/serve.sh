@@ -4,7 +4,7 @@
 # latency, for batches posts/s, and the server's own CPU time per request (from /proc: a figure
 # that other processes on the same cores disturb much less than requests/s).
 # Usage: bench/serve.sh BUILD_DIR [CONNECTIONS] [SECONDS]; SERVE_ARGS adds `tincay serve` options,
-# ONLY=single|batch runs one of the two workloads.
+# ONLY=single|batch runs one of the two workloads, FRESH_IDS=1 gives every batch new post ids.
 set -euo pipefail
 build=${1:?usage: serve.sh BUILD_DIR [CONNECTIONS] [SECONDS]}
 conns=${2:-16}
@@ -43,6 +43,18 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 local f = io.open("$work/batch.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
+# FRESH_IDS=1: every batch request carries 1,000 ids never sent before (r<n>-<i>), as real
+# traffic does: the server inserts new rows and feeds the trend rollups, where the default
+# (the same ids bench-0 ... bench-999 every time) re-stores, i.e. updates, the same posts.
+if [ "${FRESH_IDS:-0}" = 1 ]; then
+  cat >> "$work/batch.lua" <<'LUA'
+local template, n = wrk.body, 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (template:gsub('"id": "bench%-', '"id": "r' .. n .. '-')))
+end
+LUA
+fi
 only=${ONLY:-}
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }

@@ -319,13 +319,20 @@ class Api::Impl {
     const std::vector<Decision>& decisions = w->decisions;
     w->lines.resize(decisions.size());
     w->stored.resize(decisions.size());
-    w->entries.reserve(decisions.size());
+    w->entries.resize(decisions.size());
+    const std::int64_t now = clock_.now_unix();
+    const std::string by = actor(key);
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       w->lines[i] = decision_to_json(decisions[i], posts[i].text);
       w->stored[i] = StoredScan{&posts[i], &decisions[i], w->lines[i],
                                 w->trends.empty() ? nullptr : &w->trends[i]};
-      w->entries.push_back(
-          audit("decision", decisions[i].post_id, key, decision_audit(decisions[i], w->lines[i])));
+      // As audit() makes it, with the time and actor taken once for the batch.
+      AuditEntry& e = w->entries[i];
+      e.at_unix = now;
+      e.kind = "decision";
+      e.subject = decisions[i].post_id;
+      e.actor = by;
+      e.payload = decision_audit(decisions[i], w->lines[i]);
     }
     if (!batch) {
       w->response = json_ok(w->lines[0]);

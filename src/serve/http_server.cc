@@ -98,6 +98,9 @@ std::optional<Response> answer_api(HttpServer::Daemon& daemon, MHD_Connection* c
   return out;
 }
 
+// Frees a response body handed to libmicrohttpd (see handle()).
+void release_body(void* body) { std::unique_ptr<std::string>(static_cast<std::string*>(body)); }
+
 MHD_Result collect_query(void* cls, MHD_ValueKind, const char* key, const char* value) {
   auto* query = static_cast<std::map<std::string, std::string>*>(cls);
   (*query)[key] = value != nullptr ? value : "";
@@ -144,10 +147,14 @@ MHD_Result handle(void* cls, MHD_Connection* connection, const char* url, const 
     api_out = answer_api(*daemon, connection, *pending);
     if (!api_out) return MHD_YES;  // suspended until the scan is committed
   }
-  const Response out = is_static ? std::move(dashboard.response) : std::move(*api_out);
-  MHD_Response* response = MHD_create_response_from_buffer(
-      out.body.size(), const_cast<char*>(out.body.data()), MHD_RESPMEM_MUST_COPY);
+  Response out = is_static ? std::move(dashboard.response) : std::move(*api_out);
+  // The body is handed over, not copied (a batch's answer is most of a megabyte): libmicrohttpd
+  // sends from it and calls release_body when done with the response.
+  auto body = std::make_unique<std::string>(std::move(out.body));
+  MHD_Response* response = MHD_create_response_from_buffer_with_free_callback_cls(
+      body->size(), body->data(), &release_body, body.get());
   if (response == nullptr) return MHD_NO;
+  (void)body.release();  // owned by the response now
   MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type.c_str());
   for (const auto& [name, value] : dashboard.headers) {
     MHD_add_response_header(response, name.c_str(), value.c_str());

@@ -1,6 +1,8 @@
 // The service tables of `tincay serve` in the embedded SQLite store (schema migration 3 in
 // sqlite_store.cc). Every statement is prepared with bound parameters.
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <memory>
 #include <string>
 
@@ -16,14 +18,23 @@ namespace tincay {
 
 std::string audit_canonical(const AuditEntry& e) {
   std::string out;
+  out.reserve(64 + e.kind.size() + e.subject.size() + e.actor.size() + e.payload.size() +
+              e.prev_hash.size());
   auto field = [&out](std::string_view v) {
-    out += std::to_string(v.size());
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v.size());
+    out.append(digits, end);
     out += ':';
     out.append(v);
     out += '\n';
   };
-  field(std::to_string(e.seq));
-  field(std::to_string(e.at_unix));
+  auto number = [&field](std::int64_t n) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    field(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  };
+  number(e.seq);
+  number(e.at_unix);
   field(e.kind);
   field(e.subject);
   field(e.actor);
@@ -70,6 +81,11 @@ class Stmt {
   bool ok() const { return rc_ == SQLITE_OK; }
   Stmt& text(int i, std::string_view v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Without a copy: `v` must stay valid until reset() (SQLITE_STATIC).
+  Stmt& view(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
   Stmt& num(int i, std::int64_t v) {
@@ -474,21 +490,18 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
     return ok_status();
   }
 
+  // Audit entries per INSERT: one statement per chunk of entries instead of one per entry.
+  static constexpr std::size_t kAuditRowsPerStatement = 64;
+
   Status append_in_transaction(std::vector<AuditEntry>& entries) {
     // Prepared once per connection: the audit log is appended to on every scan.
     if (!audit_head_) {
       audit_head_ =
           std::make_unique<Stmt>(db_, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-      audit_insert_ = std::make_unique<Stmt>(
-          db_,
-          "INSERT INTO audit_log(seq, at_unix, kind, subject, actor, payload, prev_hash, hash) "
-          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
     }
     Stmt& last = *audit_head_;
-    Stmt& ins = *audit_insert_;
-    if (!last.ok() || !ins.ok()) {
+    if (!last.ok()) {
       audit_head_.reset();
-      audit_insert_.reset();
       return db_error("prepare audit");
     }
     std::int64_t seq = 0;
@@ -502,21 +515,51 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
       return db_error("read audit head");
     }
     last.reset();
+    // The chain first (each hash covers the one before), then the rows, a chunk per statement.
     for (AuditEntry& e : entries) {
       e.seq = ++seq;
-      e.prev_hash = prev;
+      e.prev_hash = std::move(prev);
       e.hash = audit_entry_hash(e);
       prev = e.hash;
-      ins.num(1, e.seq).num(2, e.at_unix).text(3, e.kind).text(4, e.subject).text(5, e.actor);
-      ins.text(6, e.payload).text(7, e.prev_hash).text(8, e.hash);
-      if (ins.step() != SQLITE_DONE) {
+    }
+    for (std::size_t begin = 0; begin < entries.size(); begin += kAuditRowsPerStatement) {
+      const std::size_t n = std::min(kAuditRowsPerStatement, entries.size() - begin);
+      Stmt* ins = audit_insert(n);
+      if (ins == nullptr) return db_error("prepare audit");
+      for (std::size_t i = 0; i < n; ++i) {
+        const AuditEntry& e = entries[begin + i];
+        const int at = static_cast<int>(i) * 8;
+        ins->num(at + 1, e.seq).num(at + 2, e.at_unix).view(at + 3, e.kind);
+        ins->view(at + 4, e.subject).view(at + 5, e.actor).view(at + 6, e.payload);
+        ins->view(at + 7, e.prev_hash).view(at + 8, e.hash);
+      }
+      if (ins->step() != SQLITE_DONE) {
         Status error = db_error("append audit entry");
-        ins.reset();
+        ins->reset();
         return error;
       }
-      ins.reset();
+      ins->reset();
     }
     return ok_status();
+  }
+
+  // The INSERT of `rows` audit entries (1 ... kAuditRowsPerStatement), prepared on first use;
+  // nullptr when SQLite refuses it.
+  Stmt* audit_insert(std::size_t rows) {
+    std::unique_ptr<Stmt>& stmt = audit_inserts_[rows];
+    if (!stmt) {
+      std::string sql =
+          "INSERT INTO audit_log(seq, at_unix, kind, subject, actor, payload, prev_hash, hash) "
+          "VALUES ";
+      for (std::size_t i = 0; i < rows; ++i)
+        sql += i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+      stmt = std::make_unique<Stmt>(db_, sql.c_str());
+    }
+    if (!stmt->ok()) {
+      stmt.reset();
+      return nullptr;
+    }
+    return stmt.get();
   }
 
   Result<std::int64_t> add_review_in_transaction(const ReviewRecord& v, AuditEntry& audit) {
@@ -576,7 +619,7 @@ WHERE r.at_unix >= ?1 AND r.at_unix < ?2 GROUP BY r.post_id ORDER BY 1)sql");
   std::string path_;
   // Cached statements of append_in_transaction; declared after db_ so they are finalized first.
   std::unique_ptr<Stmt> audit_head_;
-  std::unique_ptr<Stmt> audit_insert_;
+  std::array<std::unique_ptr<Stmt>, kAuditRowsPerStatement + 1> audit_inserts_;
 };
 
 }  // namespace

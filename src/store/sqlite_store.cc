@@ -1,7 +1,10 @@
 // The embedded store: one SQLite file in WAL mode, schema versioned by numbered migrations.
 #include <algorithm>
+#include <array>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include <sqlite3.h>
@@ -140,6 +143,62 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// put_scans writes up to kRowsPerStatement posts (and their decisions and categories) per
+// statement: SQLite's per-statement work (program setup, opening a cursor on the table and each
+// index, reset) then comes once per chunk instead of once per post.
+constexpr std::size_t kRowsPerStatement = 64;
+
+// A multi-row statement: head, then n copies of row separated by commas, then tail.
+struct RowsSql {
+  std::string_view head;
+  std::string_view row;
+  std::string_view tail;
+};
+
+constexpr RowsSql kUpsertPosts{
+    "INSERT INTO posts(id, platform, author_key, created_at, created_unix, parent_id, url, lang, "
+    "text, metadata, id_derived, ingested_unix) VALUES ",
+    "(?,?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))",
+    R"sql(
+ON CONFLICT(id) DO UPDATE SET platform=excluded.platform, author_key=excluded.author_key,
+  created_at=excluded.created_at, created_unix=excluded.created_unix,
+  parent_id=excluded.parent_id, url=excluded.url, lang=excluded.lang, text=excluded.text,
+  metadata=excluded.metadata, id_derived=excluded.id_derived
+WHERE platform IS NOT excluded.platform OR author_key IS NOT excluded.author_key
+  OR created_at IS NOT excluded.created_at OR created_unix IS NOT excluded.created_unix
+  OR parent_id IS NOT excluded.parent_id OR url IS NOT excluded.url OR lang IS NOT excluded.lang
+  OR text IS NOT excluded.text OR metadata IS NOT excluded.metadata
+  OR id_derived IS NOT excluded.id_derived)sql"};
+constexpr int kPostParams = 11;
+
+constexpr RowsSql kUpsertDecisions{
+    "INSERT INTO decisions(post_id, action, policy_version, record, decided_unix) VALUES ",
+    "(?,?,?,?,strftime('%s','now'))", R"sql(
+ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
+  policy_version=excluded.policy_version, record=excluded.record,
+  decided_unix=excluded.decided_unix)sql"};
+constexpr int kDecisionParams = 4;
+
+constexpr RowsSql kDeleteCategories{"DELETE FROM decision_categories WHERE post_id IN (", "?", ")"};
+
+constexpr RowsSql kInsertCategories{
+    "INSERT INTO decision_categories(post_id, category, score, flagged) VALUES ", "(?,?,?,?)", ""};
+constexpr int kCategoryParams = 4;
+
+std::string rows_sql(const RowsSql& sql, std::size_t rows) {
+  std::string out(sql.head);
+  out.reserve(sql.head.size() + rows * (sql.row.size() + 1) + sql.tail.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i > 0) out += ',';
+    out += sql.row;
+  }
+  out += sql.tail;
+  return out;
+}
+
+// The statements of one RowsSql, by row count (index n: n rows), each prepared on first use.
+using RowStatements = std::array<Statement, kRowsPerStatement + 1>;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(sqlite_internal::Connection connection, std::string path)
@@ -170,38 +229,20 @@ class SqliteStore final : public Store {
       }
       TINCAY_TRY(exec("COMMIT"));
     }
-    TINCAY_TRY(prepare(upsert_post_, R"sql(
-INSERT INTO posts(id, platform, author_key, created_at, created_unix, parent_id, url, lang, text,
-                  metadata, id_derived, ingested_unix)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, strftime('%s','now'))
-ON CONFLICT(id) DO UPDATE SET platform=excluded.platform, author_key=excluded.author_key,
-  created_at=excluded.created_at, created_unix=excluded.created_unix,
-  parent_id=excluded.parent_id, url=excluded.url, lang=excluded.lang, text=excluded.text,
-  metadata=excluded.metadata, id_derived=excluded.id_derived)sql"));
-    TINCAY_TRY(prepare(upsert_decision_, R"sql(
-INSERT INTO decisions(post_id, action, policy_version, record, decided_unix)
-VALUES (?1, ?2, ?3, ?4, strftime('%s','now'))
-ON CONFLICT(post_id) DO UPDATE SET action=excluded.action,
-  policy_version=excluded.policy_version, record=excluded.record,
-  decided_unix=excluded.decided_unix)sql"));
     TINCAY_TRY(prepare(post_exists_, "SELECT 1 FROM posts WHERE id = ?1"));
-    TINCAY_TRY(prepare(delete_categories_, "DELETE FROM decision_categories WHERE post_id = ?1"));
-    TINCAY_TRY(prepare(insert_category_,
-                       "INSERT INTO decision_categories(post_id, category, score, flagged) "
-                       "VALUES (?1, ?2, ?3, ?4)"));
     return ok_status();
   }
 
   Status put_scans(const std::vector<StoredScan>& batch) override {
     TINCAY_TRY(exec("BEGIN IMMEDIATE"));
     new_trends_.clear();
-    for (const StoredScan& scan : batch) {
-      Status s = scan.trend != nullptr ? note_new_trend(scan) : ok_status();
-      if (s) s = put_one(*scan.post, *scan.decision, scan.decision_json);
-      if (!s) {
+    for (std::size_t begin = 0; begin < batch.size();) {
+      const std::size_t end = chunk_end(batch, begin);
+      if (Status s = put_chunk(batch, begin, end); !s) {
         (void)exec("ROLLBACK");
         return s;
       }
+      begin = end;
     }
     TINCAY_TRY(exec("COMMIT"));
     // Only committed posts reach the rollup buffer.
@@ -306,44 +347,109 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
   }
 
  private:
-  Status put_one(const Post& p, const Decision& d, std::string_view json) {
-    sqlite3_stmt* s = upsert_post_.get();
-    bind_text(s, 1, p.id);
-    bind_text(s, 2, p.platform);
-    bind_text(s, 3, p.author_key);
-    bind_text(s, 4, p.created_at);
-    if (p.created_unix) {
-      sqlite3_bind_int64(s, 5, *p.created_unix);
-    } else {
-      sqlite3_bind_null(s, 5);
+  // Where the chunk of batch that starts at `begin` ends: at most kRowsPerStatement posts, and
+  // before the second occurrence of a post id, so that a post stored twice in one batch is
+  // written in order, as one statement per post would write it (the later one wins).
+  std::size_t chunk_end(const std::vector<StoredScan>& batch, std::size_t begin) {
+    chunk_posts_.clear();
+    chunk_decisions_.clear();
+    std::size_t end = begin;
+    while (end < batch.size() && end - begin < kRowsPerStatement) {
+      const StoredScan& next = batch[end];
+      if (!chunk_posts_.insert(next.post->id).second ||
+          !chunk_decisions_.insert(next.decision->post_id).second) {
+        break;
+      }
+      ++end;
     }
-    bind_text(s, 6, p.parent_id);
-    bind_text(s, 7, p.url);
-    bind_text(s, 8, p.lang);
-    bind_text(s, 9, p.text);
-    bind_text(s, 10, p.metadata_json);
-    sqlite3_bind_int(s, 11, p.id_derived ? 1 : 0);
-    TINCAY_TRY(step(s, "store post " + p.id));
+    return end;
+  }
 
-    s = upsert_decision_.get();
-    bind_text(s, 1, d.post_id);
-    bind_text(s, 2, action_name(d.action));
-    bind_text(s, 3, d.policy_version);
-    bind_text(s, 4, json);
-    TINCAY_TRY(step(s, "store decision " + d.post_id));
-
-    s = delete_categories_.get();
-    bind_text(s, 1, d.post_id);
-    TINCAY_TRY(step(s, "store decision " + d.post_id));
-    for (const Category c : kAllCategories) {
-      if (d.score(c) <= 0.0) continue;
-      s = insert_category_.get();
-      bind_text(s, 1, d.post_id);
-      bind_text(s, 2, category_name(c));
-      sqlite3_bind_double(s, 3, d.score(c));
-      sqlite3_bind_int(s, 4, d.score(c) >= 0.5 ? 1 : 0);
-      TINCAY_TRY(step(s, "store decision " + d.post_id));
+  // Stores batch[begin, end) (distinct post ids): posts, decisions, then the decisions'
+  // categories (the old ones deleted first), each with one statement per chunk.
+  Status put_chunk(const std::vector<StoredScan>& batch, std::size_t begin, std::size_t end) {
+    const std::size_t n = end - begin;
+    const std::string_view first = batch[begin].post->id;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (batch[i].trend != nullptr) TINCAY_TRY(note_new_trend(batch[i]));
     }
+    sqlite3_stmt* s = nullptr;
+    TINCAY_TRY(rows_statement(upsert_posts_, kUpsertPosts, n, s));
+    for (std::size_t i = 0; i < n; ++i) {
+      const Post& p = *batch[begin + i].post;
+      const int at = static_cast<int>(i) * kPostParams;
+      bind_view(s, at + 1, p.id);
+      bind_view(s, at + 2, p.platform);
+      bind_view(s, at + 3, p.author_key);
+      bind_view(s, at + 4, p.created_at);
+      if (p.created_unix) {
+        sqlite3_bind_int64(s, at + 5, *p.created_unix);
+      } else {
+        sqlite3_bind_null(s, at + 5);
+      }
+      bind_view(s, at + 6, p.parent_id);
+      bind_view(s, at + 7, p.url);
+      bind_view(s, at + 8, p.lang);
+      bind_view(s, at + 9, p.text);
+      bind_view(s, at + 10, p.metadata_json);
+      sqlite3_bind_int(s, at + 11, p.id_derived ? 1 : 0);
+    }
+    TINCAY_TRY(step(s, "store the posts from ", first));
+
+    TINCAY_TRY(rows_statement(upsert_decisions_, kUpsertDecisions, n, s));
+    for (std::size_t i = 0; i < n; ++i) {
+      const StoredScan& scan = batch[begin + i];
+      const int at = static_cast<int>(i) * kDecisionParams;
+      bind_view(s, at + 1, scan.decision->post_id);
+      bind_view(s, at + 2, action_name(scan.decision->action));
+      bind_view(s, at + 3, scan.decision->policy_version);
+      bind_view(s, at + 4, scan.decision_json);
+    }
+    TINCAY_TRY(step(s, "store the decisions from ", first));
+
+    TINCAY_TRY(rows_statement(delete_categories_, kDeleteCategories, n, s));
+    for (std::size_t i = 0; i < n; ++i) {
+      bind_view(s, static_cast<int>(i) + 1, batch[begin + i].decision->post_id);
+    }
+    TINCAY_TRY(step(s, "store the categories from ", first));
+
+    // The categories with a score, in post order, at most kRowsPerStatement rows a statement.
+    std::size_t rows = 0;
+    auto flush_rows = [&]() -> Status {
+      if (rows == 0) return ok_status();
+      sqlite3_stmt* c = nullptr;
+      TINCAY_TRY(rows_statement(insert_categories_, kInsertCategories, rows, c));
+      for (std::size_t r = 0; r < rows; ++r) {
+        const CategoryRow& row = category_rows_[r];
+        const int at = static_cast<int>(r) * kCategoryParams;
+        bind_view(c, at + 1, row.post_id);
+        bind_view(c, at + 2, category_name(row.category));
+        sqlite3_bind_double(c, at + 3, row.score);
+        sqlite3_bind_int(c, at + 4, row.score >= 0.5 ? 1 : 0);
+      }
+      rows = 0;
+      return step(c, "store the categories from ", first);
+    };
+    for (std::size_t i = begin; i < end; ++i) {
+      const Decision& d = *batch[i].decision;
+      for (const Category c : kAllCategories) {
+        if (d.score(c) <= 0.0) continue;
+        category_rows_[rows++] = CategoryRow{d.post_id, c, d.score(c)};
+        if (rows == kRowsPerStatement) TINCAY_TRY(flush_rows());
+      }
+    }
+    return flush_rows();
+  }
+
+  // The statement of `sql` for `rows` rows (1 ... kRowsPerStatement), prepared on first use.
+  Status rows_statement(RowStatements& cache, const RowsSql& sql, std::size_t rows,
+                        sqlite3_stmt*& out) {
+    Statement& stmt = cache[rows];
+    if (stmt.get() == nullptr) {
+      const std::string text = rows_sql(sql, rows);
+      TINCAY_TRY(prepare(stmt, text.c_str()));
+    }
+    out = stmt.get();
     return ok_status();
   }
 
@@ -351,12 +457,19 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
     // Explicit length: texts may contain NUL, which SQLite keeps when told the length.
     sqlite3_bind_text(s, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
+  // Without a copy: for values that outlive the statement's next step(), which clears the
+  // bindings (SQLITE_STATIC: SQLite reads the caller's buffer until then).
+  static void bind_view(sqlite3_stmt* s, int index, std::string_view v) {
+    sqlite3_bind_text(s, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
 
-  Status step(sqlite3_stmt* s, const std::string& what) {
+  Status step(sqlite3_stmt* s, const std::string& what) { return step(s, what, {}); }
+  // The error message ("what" + subject) is only built when the step fails.
+  Status step(sqlite3_stmt* s, std::string_view what, std::string_view subject) {
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_error(what);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_error(std::string(what).append(subject));
     return ok_status();
   }
 
@@ -391,7 +504,7 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
   // A post counts in the rollups only when it is new: storing it again must not count it twice.
   Status note_new_trend(const StoredScan& scan) {
     sqlite3_stmt* s = post_exists_.get();
-    bind_text(s, 1, scan.post->id);
+    bind_view(s, 1, scan.post->id);
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -414,10 +527,18 @@ ON CONFLICT(id) DO UPDATE SET claim=excluded.claim, verdict=excluded.verdict,
   PendingTrends trend_buffer_;
   std::vector<const TrendPost*> new_trends_;
   Statement post_exists_;
-  Statement upsert_post_;
-  Statement upsert_decision_;
-  Statement delete_categories_;
-  Statement insert_category_;
+  RowStatements upsert_posts_;
+  RowStatements upsert_decisions_;
+  RowStatements delete_categories_;
+  RowStatements insert_categories_;
+  struct CategoryRow {
+    std::string_view post_id;
+    Category category;
+    double score;
+  };
+  std::array<CategoryRow, kRowsPerStatement> category_rows_;
+  std::unordered_set<std::string_view> chunk_posts_;      // post ids of the chunk being cut
+  std::unordered_set<std::string_view> chunk_decisions_;  // and its decisions' post ids
 };
 
 Status SqliteStore::merge_trend_cells(std::vector<TrendCell>& cells) {
