@@ -79,7 +79,7 @@ Result<StopWords> StopWords::load(const std::string& path, const Normalizer* nor
 StopWords StopWords::builtin() {
   // Function words only: pronouns, particles, conjunctions, copulas. Used when the bundled
   // list is missing; written here, not copied.
-  static const char* const kWords[] = {
+  static constexpr const char* kWords[] = {
       "và",  "là",    "của",  "có",  "không", "được", "cho",  "với", "này",   "thì", "mà",
       "các", "những", "một",  "đã",  "đang",  "sẽ",   "cũng", "rất", "nhưng", "hay", "hoặc",
       "vì",  "nên",   "nếu",  "khi", "thế",   "vậy",  "ạ",    "à",   "ơi",    "nhé", "nha",
@@ -136,7 +136,10 @@ void extract_phrases(const NormalizedText& text, const StopWords& stop_words, Tr
     for (std::size_t j = i + 1; j < n; ++j) {
       const std::string& a = std::min(post.phrases[i], post.phrases[j]);
       const std::string& b = std::max(post.phrases[i], post.phrases[j]);
-      post.pairs.push_back(a + '\t' + b);
+      std::string pair;
+      pair.reserve(a.size() + 1 + b.size());
+      pair.append(a).append(1, '\t').append(b);
+      post.pairs.push_back(std::move(pair));
     }
   }
 }

@@ -96,7 +96,7 @@ void destroy_font(void* font) { std::unique_ptr<FtFont> owned(static_cast<FtFont
 using FontFace = std::unique_ptr<cairo_font_face_t, void (*)(cairo_font_face_t*)>;
 
 Result<FontFace> load_font(const std::string& path) {
-  static const cairo_user_data_key_t kOwner{};
+  static constexpr cairo_user_data_key_t kOwner{};
   auto font = std::make_unique<FtFont>();
   if (FT_Init_FreeType(&font->library) != 0) {
     return make_error(ErrorCode::kInternal, "FreeType could not start");

@@ -263,8 +263,8 @@ std::string trends_to_svg(const TrendsReport& r) {
   constexpr double kRight = 220;
   constexpr double kTop = 40;
   constexpr double kGap = 60;
-  static const char* const kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
-                                        "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+  static constexpr const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                            "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
   const double plot_w = kWidth - kLeft - kRight;
   const double height = kTop + 2 * kPanel + kGap + 50;
   const std::size_t nb = r.buckets.size();

@@ -466,7 +466,11 @@ Result<TrendsReport> compute_trends(const TrendCellStream& stream, const TrendsO
     sq.with_authors = true;
     for (const TrendTopic& t : report.topics) {
       for (const std::string& p : t.phrases) {
-        for (const std::string& l : labels) sq.keys.push_back(p + '\t' + l);
+        for (const std::string& l : labels) {
+          std::string key = p;
+          key.append(1, '\t').append(l);
+          sq.keys.push_back(std::move(key));
+        }
       }
     }
     std::unordered_map<std::string, std::pair<std::int64_t, AuthorSketch>> by_key;
@@ -508,6 +512,7 @@ Result<TrendsReport> compute_trends(const TrendCellStream& stream, const TrendsO
   };
   TINCAY_TRY(shares(TrendDim::kPhraseEmotion, emotion_labels, true));
   std::vector<std::string> category_names;
+  category_names.reserve(kAllCategories.size());
   for (const Category c : kAllCategories) category_names.emplace_back(category_name(c));
   TINCAY_TRY(shares(TrendDim::kPhraseCategory, category_names, false));
 

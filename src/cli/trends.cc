@@ -106,7 +106,7 @@ int run_trends(const std::vector<std::string>& argv) {
   SystemClock clock;
   auto to = time_arg(args, "--to", clock.now_unix());
   if (!to) return fail(to.error());
-  auto from = time_arg(args, "--from", *to - 7 * 86400);
+  auto from = time_arg(args, "--from", *to - std::int64_t{7} * 86400);
   if (!from) return fail(from.error());
   options.from = *from;
   options.to = *to;

@@ -162,7 +162,7 @@ std::vector<AlignedToken> align(std::string_view original, std::string_view gold
     const std::size_t pi = i - static_cast<std::size_t>(di);
     const std::size_t pj = j - static_cast<std::size_t>(dj);
     if (di == 0) {
-      inserted.push_back({pi, pj});  // gold word with no original token
+      inserted.emplace_back(pi, pj);  // gold word with no original token
     } else if (dj > 0) {
       out[pi].gold = join(g, pj, j, " ");  // 1:1, 1:n, or 2:1 (to the first token)
     }
@@ -275,7 +275,7 @@ std::string build_lexicon(const Normalizer& base, const std::vector<Pair>& train
       if (r == form) {
         identity = c;
       } else {
-        sorted.push_back({c, r});
+        sorted.emplace_back(c, r);
       }
     }
     if (sorted.empty()) continue;
@@ -295,11 +295,11 @@ std::string build_lexicon(const Normalizer& base, const std::vector<Pair>& train
     }
     const std::string evidence = std::to_string(best_count) + "/" + std::to_string(total);
     if (share >= options.expand_share) {
-      out += form + "\t" + best + "\t-\t" + evidence + "\n";
+      out.append(form).append("\t").append(best).append("\t-\t").append(evidence).append("\n");
     } else if (changed >= options.ambiguous_share && alternatives.size() >= 2) {
       std::string alts;
       for (const std::string& a : alternatives) alts += (alts.empty() ? "" : "|") + a;
-      out += form + "\t-\t" + alts + "\t" + evidence + "\n";
+      out.append(form).append("\t-\t").append(alts).append("\t").append(evidence).append("\n");
     }
   }
   return out;

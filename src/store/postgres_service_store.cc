@@ -236,6 +236,7 @@ LIMIT $6 OFFSET $7)sql",
                          {f.status, num(f.limit), num(f.offset)});
     if (!r) return r.error();
     std::vector<AppealRecord> out;
+    out.reserve(static_cast<std::size_t>(r->size()));
     for (int i = 0; i < r->size(); ++i) out.push_back(appeal_from(*r, i));
     return out;
   }

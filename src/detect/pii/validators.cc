@@ -44,7 +44,7 @@ bool is_cccd(std::string_view d, int current_year) {
   if (d.size() != 12 || !all_digits(d)) return false;
   // Province codes of Thông tư 07/2016/TT-BCA Phụ lục I (63 provinces before the 2025 merger;
   // numbers issued before then keep their code for life).
-  static const std::array<int, 63> kProvinces = {
+  static constexpr std::array<int, 63> kProvinces = {
       1,  2,  4,  6,  8,  10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33,
       34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66,
       67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96};
@@ -87,7 +87,7 @@ bool is_card_number(std::string_view d) {
 
 bool is_tax_code(std::string_view d) {
   if (!all_digits(d) || (d.size() != 10 && d.size() != 13)) return false;
-  static const std::array<int, 9> kWeights = {31, 29, 23, 19, 17, 13, 7, 5, 3};
+  static constexpr std::array<int, 9> kWeights = {31, 29, 23, 19, 17, 13, 7, 5, 3};
   int sum = 0;
   for (std::size_t i = 0; i < 9; ++i) sum += (d[i] - '0') * kWeights[i];
   const int check = 10 - sum % 11;

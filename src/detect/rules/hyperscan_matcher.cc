@@ -26,7 +26,7 @@ constexpr std::string_view kCacheMagic = "TINCAYHS1 ";
 
 // Terms become expressions with every byte that is not a letter or digit escaped.
 std::string escape_literal(std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() * 2);
   for (const char ch : s) {
@@ -299,6 +299,7 @@ Result<Database> compile(const std::vector<Pattern>& patterns,
                          const std::vector<unsigned int>& flags,
                          const std::vector<unsigned int>& ids) {
   std::vector<const char*> cexprs;
+  cexprs.reserve(expressions.size());
   for (const std::string& e : expressions) cexprs.push_back(e.c_str());
   hs_database_t* raw = nullptr;
   hs_compile_error_t* error = nullptr;

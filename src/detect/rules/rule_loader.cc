@@ -67,7 +67,7 @@ class Loader {
       }
       auto doc = parse_yaml(content, name);
       if (!doc) return doc.error();
-      docs_.push_back({name, std::move(doc).value()});
+      docs_.emplace_back(name, std::move(doc).value());
     }
     for (const auto& [name, doc] : docs_) TINCAY_TRY(collect_names(name, doc));
     // Phase 2: contexts first (rules refer to them), then rules.
@@ -491,8 +491,7 @@ class Loader {
             rule.unless.push_back(it->second);
             continue;
           }
-          Scope cs = s;
-          auto c = parse_context(cs, u, info.id + "#" + std::to_string(++inline_count));
+          auto c = parse_context(s, u, info.id + "#" + std::to_string(++inline_count));
           if (!c) return c.error();
           rule.unless.push_back(static_cast<std::uint32_t>(out_.contexts.size()));
           out_.contexts.push_back(std::move(c).value());
