@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "tincay/core/result.h"
@@ -105,7 +104,11 @@ struct TrendCell {
   AuthorSketch authors;            // empty when read with with_authors = false
 };
 
-// Accumulates TrendPosts into cells in memory until the store flushes them.
+// Accumulates TrendPosts into cells in memory until the store flushes them. A post bumps about
+// 50 cells, so add() is on the server's per-post path: cells live in flat vectors found through an
+// open-addressing table of 64-bit key hashes, their keys in one byte arena, and a cell's authors
+// stay a single inline hash until a second distinct author arrives; nothing is allocated per bump
+// once the buffers have grown, and they keep their capacity across take().
 class TrendCellBuffer {
  public:
   void add(const TrendPost& post);
@@ -113,19 +116,52 @@ class TrendCellBuffer {
   std::size_t cells() const { return cells_.size(); }
   // Moves the accumulated cells out and empties the buffer. Of each (level, bucket, dim) group
   // with a cap (trend_cell_cap), only the `cap` cells with most posts are returned: the store
-  // would prune the rest anyway, and writing them is most of the cost of a flush.
+  // would prune the rest anyway, and writing them is most of the cost of a flush. Ordered by
+  // (level, dim, bucket), then posts (most first), then key.
   std::vector<TrendCell> take();
 
  private:
-  struct Value {
-    std::int64_t posts = 0;
-    AuthorSketch authors;
+  static constexpr std::uint32_t kNoSketch = 0xffffffffu;
+  // A cell's key is `first`, or `first` + '\t' + `second` when `joined` (phrase x emotion, phrase
+  // x category), compared and stored without building the string.
+  struct KeyPieces {
+    explicit KeyPieces(std::string_view whole) : first(whole) {}
+    KeyPieces(std::string_view a, std::string_view b) : first(a), second(b), joined(true) {}
+    std::string_view first;
+    std::string_view second;
+    bool joined = false;
+    std::size_t size() const { return joined ? first.size() + 1 + second.size() : first.size(); }
   };
-  void bump(TrendLevel level, std::int64_t bucket, TrendDim dim, std::string_view key,
-            const TrendPost& post);
-  // Key: level byte, dim byte, 8 bucket bytes, then the cell key.
-  std::unordered_map<std::string, Value> cells_;
-  std::string scratch_;
+  struct Cell {
+    std::uint64_t hash = 0;  // of (level, dim, bucket, key); kept for growing the table
+    std::int64_t bucket = 0;
+    std::int64_t posts = 0;
+    std::size_t key_offset = 0;  // the key's bytes in arena_
+    std::uint32_t key_size = 0;
+    std::uint32_t author = 0;          // the only author so far, when has_author and no sketch
+    std::uint32_t sketch = kNoSketch;  // index in sketches_ once a second distinct author came
+    TrendLevel level = TrendLevel::kHour;
+    TrendDim dim = TrendDim::kPlatform;
+    bool has_author = false;
+  };
+  void bump(TrendLevel level, std::int64_t bucket, TrendDim dim, const KeyPieces& key,
+            std::uint64_t key_hash, const TrendPost& post);
+  void grow();
+
+  std::vector<Cell> cells_;
+  // Open addressing, linear probing, power-of-two size, at most half full. Each slot holds the
+  // cell's index + 1 (0: empty) and the hash's high 32 bits, which rule out most mismatches
+  // without touching the cell.
+  std::vector<std::uint64_t> slots_;
+  std::string arena_;
+  std::vector<AuthorSketch> sketches_;
+  // A key piece hashed once per post, and whether it holds a tab (see add()).
+  struct Piece {
+    std::uint64_t hash = 0;
+    bool tab = false;
+  };
+  std::vector<Piece> phrases_;     // per add(): the post's phrases
+  std::vector<Piece> categories_;  // and its categories
   std::size_t posts_ = 0;
 };
 
