@@ -79,6 +79,16 @@ PipelineOptions pipeline_options() {
   return o;
 }
 
+// The pipeline as tincay serve runs it, or null once `state` is marked skipped.
+std::unique_ptr<Pipeline> server_pipeline(benchmark::State& state) {
+  auto pipeline = Pipeline::create(pipeline_options());
+  if (!pipeline) {
+    state.SkipWithError(pipeline.error().to_string().c_str());
+    return nullptr;
+  }
+  return std::move(pipeline).value();
+}
+
 // Where the benchmarks' databases live; removed when the run ends.
 std::filesystem::path bench_dir() {
   return std::filesystem::temp_directory_path() /
@@ -149,17 +159,14 @@ void BM_ApiScanBatch(benchmark::State& state) {
 // The pipeline as the server runs it (campaigns and trends on, 2 workers): the floor under the
 // request's cost.
 void BM_PipelineBatch(benchmark::State& state) {
-  auto pipeline = Pipeline::create(pipeline_options());
-  if (!pipeline) {
-    state.SkipWithError(pipeline.error().to_string().c_str());
-    return;
-  }
+  const std::unique_ptr<Pipeline> pipeline = server_pipeline(state);
+  if (pipeline == nullptr) return;
   const Pseudonymizer pseudonymizer("bench");
   const std::vector<Post> posts = batch_posts(pseudonymizer);
   ThreadPool pool(2);
   std::vector<TrendPost> trends;
   for (auto _ : state) {
-    std::vector<Decision> d = (*pipeline)->process_batch(posts, pool, &trends);
+    std::vector<Decision> d = pipeline->process_batch(posts, pool, &trends);
     benchmark::DoNotOptimize(d.data());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(posts.size()));
@@ -168,16 +175,13 @@ void BM_PipelineBatch(benchmark::State& state) {
 // The writer's part alone: the batch's posts, decisions and categories, then its audit entries,
 // as Api's writer thread stores them (two transactions on one shared SQLite connection).
 void BM_WriterBatch(benchmark::State& state) {
-  auto pipeline = Pipeline::create(pipeline_options());
-  if (!pipeline) {
-    state.SkipWithError(pipeline.error().to_string().c_str());
-    return;
-  }
+  const std::unique_ptr<Pipeline> pipeline = server_pipeline(state);
+  if (pipeline == nullptr) return;
   const Pseudonymizer pseudonymizer("bench");
   const std::vector<Post> posts = batch_posts(pseudonymizer);
   ThreadPool pool(1);
   std::vector<TrendPost> trends;
-  const std::vector<Decision> decisions = (*pipeline)->process_batch(posts, pool, &trends);
+  const std::vector<Decision> decisions = pipeline->process_batch(posts, pool, &trends);
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < posts.size(); ++i) {
     lines.push_back(decision_to_json(decisions[i], posts[i].text));
