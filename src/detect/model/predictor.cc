@@ -18,13 +18,10 @@ namespace {
 // sums are bit-identical to adding each row at once.
 inline constexpr std::uint32_t kPrefetchDepth = 16;
 
+// Adds int8 rows (a float scale, then kLabels int8 weights) of a model with kLabels labels.
 template <std::size_t kLabels>
-struct FixedAccumulator {
-  const unsigned char* weights;
-  std::size_t stride;
+struct FixedRows {
   float sum[kLabels > 0 ? kLabels : 1] = {};
-  std::uint32_t count = 0;
-  const unsigned char* pending[kPrefetchDepth] = {};
 
   void add(const unsigned char* row) {
     float scale;
@@ -32,35 +29,15 @@ struct FixedAccumulator {
     const auto* q = reinterpret_cast<const std::int8_t*>(row + 4);
     for (std::size_t k = 0; k < kLabels; ++k) sum[k] += scale * static_cast<float>(q[k]);
   }
-
-  void operator()(std::uint32_t bucket) {
-    const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
-    __builtin_prefetch(row);
-    const std::uint32_t slot = count % kPrefetchDepth;
-    if (count >= kPrefetchDepth) add(pending[slot]);
-    pending[slot] = row;
-    ++count;
-  }
-
-  // Adds the rows still pending; call once after the last feature.
-  void flush() {
-    const std::uint32_t first = count > kPrefetchDepth ? count - kPrefetchDepth : 0;
-    for (std::uint32_t j = first; j < count; ++j) add(pending[j % kPrefetchDepth]);
-  }
 };
 
-// The same for any label count and for float rows (the emotion model has seven labels), with the
-// same prefetch pipeline and the same order of additions.
-struct GenericAccumulator {
-  const unsigned char* weights;
-  std::size_t stride;
+// The same for any label count and for float rows (the emotion model has seven labels).
+struct GenericRows {
   std::size_t labels;
   bool int8;
   float* sum;
-  std::uint32_t count = 0;
-  const unsigned char* pending[kPrefetchDepth] = {};
 
-  void add(const unsigned char* row) {
+  void add(const unsigned char* row) const {
     if (int8) {
       float scale;
       std::memcpy(&scale, row, 4);
@@ -74,12 +51,23 @@ struct GenericAccumulator {
       }
     }
   }
+};
+
+// Called with each feature's bucket: prefetches its row and hands the row of the feature
+// kPrefetchDepth before to `rows` (Rows::add).
+template <class Rows>
+struct Accumulator {
+  const unsigned char* weights;
+  std::size_t stride;
+  Rows rows;
+  std::uint32_t count = 0;
+  const unsigned char* pending[kPrefetchDepth] = {};
 
   void operator()(std::uint32_t bucket) {
     const unsigned char* row = weights + static_cast<std::size_t>(bucket) * stride;
     __builtin_prefetch(row);
     const std::uint32_t slot = count % kPrefetchDepth;
-    if (count >= kPrefetchDepth) add(pending[slot]);
+    if (count >= kPrefetchDepth) rows.add(pending[slot]);
     pending[slot] = row;
     ++count;
   }
@@ -87,7 +75,7 @@ struct GenericAccumulator {
   // Adds the rows still pending; call once after the last feature.
   void flush() {
     const std::uint32_t first = count > kPrefetchDepth ? count - kPrefetchDepth : 0;
-    for (std::uint32_t j = first; j < count; ++j) add(pending[j % kPrefetchDepth]);
+    for (std::uint32_t j = first; j < count; ++j) rows.add(pending[j % kPrefetchDepth]);
   }
 };
 
@@ -106,15 +94,15 @@ void fixed_logits(const NormalizedText& text, std::string_view original,
                   std::span<const Finding> prior, std::span<const float> aux_probs,
                   const FeatureConfig& config, const unsigned char* weights, std::size_t stride,
                   const std::vector<float>& bias, float* out) {
-  FixedAccumulator<kLabels> acc{weights, stride};
+  Accumulator<FixedRows<kLabels>> acc{weights, stride, {}};
   model_internal::for_each_feature(text, config, acc);
   acc.flush();
-  finish(bias, ngram_scale(config, acc.count), acc.sum, out);
+  finish(bias, ngram_scale(config, acc.count), acc.rows.sum, out);
   if (config.meta & (kMetaShape | kMetaRules | kMetaText | kMetaAux)) {
-    FixedAccumulator<kLabels> meta{weights, stride};
+    Accumulator<FixedRows<kLabels>> meta{weights, stride, {}};
     model_internal::for_each_meta_feature(text, original, prior, config, meta, aux_probs);
     meta.flush();
-    for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.sum[k];
+    for (std::size_t k = 0; k < kLabels; ++k) out[k] += meta.rows.sum[k];
   }
 }
 
@@ -159,15 +147,14 @@ void Model::logits(const NormalizedText& text, std::string_view original,
                            info_.bias, out);
   }
   float sum[kMaxModelLabels] = {};
-  GenericAccumulator acc{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
-                         sum};
+  const bool int8 = info_.format == WeightFormat::kInt8Row;
+  Accumulator<GenericRows> acc{weights_, row_stride_, {labels, int8, sum}};
   model_internal::for_each_feature(text, info_.features, acc);
   acc.flush();
   finish(info_.bias, ngram_scale(info_.features, acc.count), sum, out);
   if (info_.features.meta & (kMetaShape | kMetaRules | kMetaText | kMetaAux)) {
     float meta_sum[kMaxModelLabels] = {};
-    GenericAccumulator meta{weights_, row_stride_, labels, info_.format == WeightFormat::kInt8Row,
-                            meta_sum};
+    Accumulator<GenericRows> meta{weights_, row_stride_, {labels, int8, meta_sum}};
     model_internal::for_each_meta_feature(text, original, prior, info_.features, meta, aux_probs);
     meta.flush();
     for (std::size_t k = 0; k < labels; ++k) out[k] += meta_sum[k];
