@@ -11,6 +11,7 @@
 
 #include "src/detect/model/features.h"
 #include "tests/support/subprocess.h"
+#include "tests/unit/model/model_bytes.h"
 
 namespace tincay {
 namespace {
@@ -253,16 +254,10 @@ TEST(AuxModels, CorruptAuxiliarySectionsAreClearErrorsNeverCrashes) {
 
 TEST(AuxModels, Version4FilesMayNotUseAuxiliaryFeatures) {
   const std::string path = std::string(TINCAY_SOURCE_DIR) + "/fuzz/corpus/model/tiny-v4-text.model";
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto model = Model::from_bytes(bytes, "v4");
+  auto model = Model::load(path);
   ASSERT_TRUE(model) << model.error().to_string();
-  const std::uint32_t seed = (*model)->info().features.hash_seed;
-  std::string seed_bytes(4, '\0');
-  std::memcpy(seed_bytes.data(), &seed, 4);
-  const auto at = bytes.find(seed_bytes);
-  ASSERT_NE(at, std::string::npos);
-  bytes[at - 1] = static_cast<char>((*model)->info().features.meta | kMetaAux);
+  const std::string bytes = model_test_support::model_bytes_with_meta_bit(path, **model, kMetaAux);
+  ASSERT_FALSE(bytes.empty());
   auto bad = Model::from_bytes(bytes, "v4", false);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);

@@ -15,6 +15,7 @@
 
 #include "src/detect/model/features.h"
 #include "tests/support/subprocess.h"
+#include "tests/unit/model/model_bytes.h"
 
 namespace tincay {
 namespace {
@@ -508,16 +509,9 @@ TEST(ModelFile, Version2FilesLoadButMayNotUseRuleFeatures) {
   EXPECT_FALSE((*model)->uses_prior_findings());
   // The meta byte comes just before the hash seed: with the rules bit set, a version-2 file is
   // refused (version 3 introduced that bit).
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::uint8_t meta = (*model)->info().features.meta;
-  const std::uint32_t seed = (*model)->info().features.hash_seed;
-  std::string seed_bytes(4, '\0');
-  std::memcpy(seed_bytes.data(), &seed, 4);
-  const auto at = bytes.find(seed_bytes);
-  ASSERT_NE(at, std::string::npos);
-  ASSERT_EQ(static_cast<std::uint8_t>(bytes[at - 1]), meta);
-  bytes[at - 1] = static_cast<char>(meta | kMetaRules);
+  const std::string bytes =
+      model_test_support::model_bytes_with_meta_bit(path, **model, kMetaRules);
+  ASSERT_FALSE(bytes.empty());
   auto bad = Model::from_bytes(bytes, "v2", false);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);
@@ -633,16 +627,8 @@ TEST(ModelFile, Version3FilesLoadButMayNotUseTextFeatures) {
   EXPECT_TRUE((*model)->uses_prior_findings());
   // The meta byte comes just before the hash seed: with the text bit set, a version-3 file is
   // refused (version 4 introduced that bit).
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::uint8_t meta = (*model)->info().features.meta;
-  const std::uint32_t seed = (*model)->info().features.hash_seed;
-  std::string seed_bytes(4, '\0');
-  std::memcpy(seed_bytes.data(), &seed, 4);
-  const auto at = bytes.find(seed_bytes);
-  ASSERT_NE(at, std::string::npos);
-  ASSERT_EQ(static_cast<std::uint8_t>(bytes[at - 1]), meta);
-  bytes[at - 1] = static_cast<char>(meta | kMetaText);
+  const std::string bytes = model_test_support::model_bytes_with_meta_bit(path, **model, kMetaText);
+  ASSERT_FALSE(bytes.empty());
   auto bad = Model::from_bytes(bytes, "v3", false);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("meta feature bits"), std::string::npos);
